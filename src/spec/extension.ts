@@ -1,0 +1,233 @@
+/**
+ * The `x-wsconform` specification extension: what an AsyncAPI 3.0 document cannot say about a
+ * real-time JSON event stream, said as data so that the conformance runner and the reference
+ * server are driven by the document alone.
+ *
+ * It lives at the root of an AsyncAPI document under the key `x-wsconform`. Message names used
+ * here are wire names (the value of the name field, or the Socket.IO event name), never
+ * component keys. A JSON Schema for this type is generated into
+ * `schemas/x-wsconform.schema.json`; a document whose extension does not match it is rejected
+ * with the path of the offending field.
+ *
+ * Everything is optional except `version` and `transport`: a document says only what its
+ * protocol documents, and a check whose rule is absent is skipped as "not applicable".
+ */
+export interface WsconformExtension {
+  /** Version of this extension's format. Always 1 for now. */
+  version: 1;
+  /** The transport: plain WebSocket frames holding JSON, or Socket.IO events. */
+  transport: 'websocket' | 'socket.io';
+  /**
+   * Which field of a JSON object names the message, per direction (WebSocket only).
+   * `receive` is the server-to-client direction, `send` client-to-server.
+   */
+  nameField?: { receive: string; send: string };
+  /**
+   * Socket.IO only: wire names of messages that travel as Socket.IO lifecycle packets rather
+   * than EVENT packets (`connect`: CONNECT with `{sid}`; `connect_error`: CONNECT_ERROR with
+   * `{message, data?}`; `disconnect`: DISCONNECT). Their payload is the packet's data.
+   */
+  lifecycle?: string[];
+  /** The common envelope of server events. */
+  envelope?: EnvelopeRule;
+  /** Messages the server sends on connection, in this order. */
+  initialMessages?: InitialMessage[];
+  /** Sequence-number rules. */
+  sequences?: SequenceRule[];
+  /** Lifecycle pairs: a start message before its end, matched by a key. */
+  lifecycles?: LifecycleRule[];
+  /** Streaming accumulation: each chunk message carries the running concatenation. */
+  accumulations?: AccumulationRule[];
+  /** Keepalive: application ping/pong, WebSocket ping frames, Socket.IO heartbeat. */
+  keepalive?: KeepaliveRule;
+  /** Authentication and authorisation expectations. */
+  auth?: AuthRule;
+  /** What the server does with bad input. */
+  robustness?: RobustnessRule;
+  /**
+   * Client messages a conformance run may send to make the server produce traffic, in order,
+   * with the message and payload to send (defaults to the message's first AsyncAPI example).
+   */
+  triggers?: Trigger[];
+  /** Free-form notes: where the document was ambiguous and what was decided. */
+  decisions?: string[];
+}
+
+/** The envelope every server event shares. */
+export interface EnvelopeRule {
+  /**
+   * A JSON Schema reference (relative to the document) for the envelope alone. Checked on
+   * every server message not listed in `exempt`, before the message's own schema, so that an
+   * envelope fault is reported once as an envelope fault.
+   */
+  schema: { $ref: string };
+  /** Wire names of server messages that do not carry the envelope (control replies). */
+  exempt?: string[];
+  /**
+   * Fields whose value is a timestamp, with the documented representation, so that drift is
+   * named as a timestamp-format fault ("expected epoch seconds as a number, got an ISO string").
+   */
+  timestamps?: TimestampField[];
+}
+
+/** A timestamp field and its documented representation. */
+export interface TimestampField {
+  /** Dotted path of the field inside the message, e.g. `timestamp` or `data.timestamp`. */
+  field: string;
+  /** `epoch-seconds` (a number, possibly fractional), `epoch-millis` (an integer) or `iso-8601` (a string). */
+  format: 'epoch-seconds' | 'epoch-millis' | 'iso-8601';
+}
+
+/** One message the server sends on connection. */
+export interface InitialMessage {
+  /** Wire name of the message. */
+  message: string;
+  /** `one` (default): exactly once; `any`: zero or more (e.g. one `sync` per cached loop). */
+  count?: 'one' | 'any';
+  /** Only at these channel addresses (default: every channel). */
+  channels?: string[];
+}
+
+/** A sequence-number rule. */
+export interface SequenceRule {
+  /** Dotted path of the sequence field, e.g. `seq`. */
+  field: string;
+  /**
+   * Dotted path of a field that scopes the sequence (e.g. `agent` for `agent_seq`: the
+   * sequence increases per agent). Absent: one sequence per connection.
+   */
+  scope?: string;
+  /** `strictly-increasing` (each value greater than the last) or `consecutive` (last + 1). */
+  order: 'strictly-increasing' | 'consecutive';
+  /** Wire names of messages that carry the field (default: every server message that has it). */
+  messages?: string[];
+  /**
+   * Where the first value seen may start: `any` (default; a client may join mid-stream) or a
+   * number.
+   */
+  start?: 'any' | number;
+}
+
+/** A lifecycle: a start message, optional middle messages, an end message, matched by key. */
+export interface LifecycleRule {
+  /** A short identifier, used in check ids and reports, e.g. `token-stream`. */
+  id: string;
+  /** Wire name of the start message. */
+  start: string;
+  /** Wire names of messages that may only come between start and end. */
+  during?: string[];
+  /** Wire names of messages that end the lifecycle (any one of them). */
+  end: string[];
+  /**
+   * Dotted paths of the fields that identify one lifecycle instance (e.g. `data.agent` or
+   * `callId`), read from every message of the lifecycle. Absent: one instance at a time.
+   */
+  key?: string[];
+  /** Whether an end whose start was not observed is a fault (false when a client may join mid-stream). */
+  strictStart?: boolean;
+}
+
+/** Streaming accumulation: `chunkField` appended in order gives `accumulatedField`. */
+export interface AccumulationRule {
+  /** A short identifier, e.g. `content`. */
+  id: string;
+  /** Wire name of the chunk message. */
+  message: string;
+  /** Dotted path of the new chunk. */
+  chunkField: string;
+  /** Dotted path of the running concatenation. */
+  accumulatedField: string;
+  /** Wire name of the message that ends the stream and the field holding the full text. */
+  final?: { message: string; field: string };
+  /** Wire names of messages that abandon the stream (the next chunk starts afresh). */
+  resetOn?: string[];
+}
+
+/** Keepalive rules. */
+export interface KeepaliveRule {
+  /** Application-level ping: the client sends `ping`, the server answers with `pong`. */
+  appPing?: {
+    /** Wire name of the client's ping message. */
+    ping: string;
+    /** Wire name of the server's pong message. */
+    pong: string;
+    /** The payload the client sends (default: the ping message's first example). */
+    payload?: unknown;
+    /** Fields the pong must carry (dotted paths), beyond what its schema says. */
+    pongFields?: string[];
+  };
+  /** The server sends WebSocket ping frames at this interval (milliseconds). */
+  serverPing?: { intervalMs: number; timeoutMs?: number };
+  /** Whether the server must answer WebSocket ping frames with pong frames (RFC 6455 5.5.2). Default true. */
+  answersPingFrames?: boolean;
+}
+
+/** Authentication and authorisation expectations. */
+export interface AuthRule {
+  /**
+   * How a token is presented. `bearer-header`: `Authorization: Bearer T` on the upgrade;
+   * `query`: a query parameter; `socketio-auth`: the Socket.IO handshake `auth` object.
+   */
+  means: AuthMeans[];
+  /**
+   * What happens without a valid token: `refuse` (the connection is refused: upgrade rejected,
+   * closed, or Socket.IO `connect_error`), or `downgrade` (the connection stays, writes are refused).
+   */
+  withoutToken: 'refuse' | 'downgrade';
+  /**
+   * For `downgrade`: a message and field that report the authentication state on connect,
+   * e.g. `connection_info` / `data.authenticated`.
+   */
+  statusMessage?: { message: string; authenticatedField: string; writeField?: string };
+  /** Client messages that need authentication (writes). */
+  writes?: string[];
+  /** Server messages that answer a refused write (any one of them). */
+  refusals?: string[];
+  /** Admin-only operations and what they may produce. */
+  admin?: {
+    /** Client messages only an admin may send. */
+    messages: string[];
+    /** Server messages that must never reach a non-admin client. */
+    privilegedEvents: string[];
+    /** Server messages that answer a refused admin operation (any one of them). */
+    refusals?: string[];
+  };
+}
+
+/** One way of presenting a token. */
+export interface AuthMeans {
+  /** How the token travels. */
+  in: 'bearer-header' | 'query' | 'socketio-auth';
+  /** Query parameter or `auth` object key holding the token (default `token`). */
+  name?: string;
+}
+
+/** What the server does with bad input. */
+export interface RobustnessRule {
+  /** Answer to a text frame that is not JSON: a server message name, `close`, or `ignore`. */
+  invalidJson?: BadInputAnswer;
+  /** Answer to a JSON object whose name is not a documented client message. */
+  unknownMessage?: BadInputAnswer;
+  /** The largest frame the server accepts, in bytes; larger frames are closed with 1009. */
+  maxFrameBytes?: number;
+}
+
+/** An answer to bad input. */
+export interface BadInputAnswer {
+  /** `reply` (a message from `messages`), `close` (with an optional code) or `ignore`. */
+  action: 'reply' | 'close' | 'ignore';
+  /** For `reply`: wire names of acceptable replies. */
+  messages?: string[];
+  /** For `close`: the expected close code. */
+  code?: number;
+}
+
+/** A client message a run may send to provoke traffic. */
+export interface Trigger {
+  /** Wire name of the client message. */
+  message: string;
+  /** The payload to send (default: the message's first example). */
+  payload?: unknown;
+  /** Whether sending it needs a token (write) or an admin token. */
+  needs?: 'token' | 'admin';
+}
