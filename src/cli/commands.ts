@@ -1,0 +1,59 @@
+/**
+ * Every CLI command, declared as data: name, arguments, options, and a lazy loader of its
+ * implementation. A new command is one entry here plus one file.
+ */
+
+/** What a command implementation receives. */
+export interface CommandContext {
+  args: (string | undefined)[];
+  opts: Record<string, unknown>;
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+}
+
+/** A command implementation: resolves to the exit code. */
+export type CommandImpl = (ctx: CommandContext) => Promise<number>;
+
+/** One option, as data. */
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  default?: unknown;
+  choices?: string[];
+  /** May be given several times; the value is an array. */
+  repeatable?: boolean;
+}
+
+/** One command, as data. */
+export interface CommandSpec {
+  name: string;
+  description: string;
+  args: { name: string; description: string; required: boolean }[];
+  options: OptionSpec[];
+  help?: string;
+  load: () => Promise<{ default: CommandImpl }>;
+}
+
+const SPEC_ARG = { name: 'protocol', description: 'a built-in protocol id or the path of an AsyncAPI document', required: true };
+
+/** The registry of commands, in the order `--help` lists them. */
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'validate',
+    description: 'Validate a transcript offline: one JSON message per line.',
+    args: [SPEC_ARG, { name: 'transcript', description: 'a .jsonl file, or - for standard input', required: true }],
+    options: [
+      { flags: '--direction <dir>', description: 'which side sent the lines: receive (server), send (client) or auto', default: 'auto', choices: ['auto', 'receive', 'send'] },
+      { flags: '--json', description: 'print the result as JSON' },
+    ],
+    help: `A line is a WebSocket message as a JSON object, or for Socket.IO protocols the event as it
+travels in an EVENT packet: a JSON array [eventName, ...args], e.g. ["join-session", {"sessionId": "s1"}].
+Blank lines are skipped. With --direction auto a line is a server message if its name is one,
+else a client message.
+
+Exit codes: 0 every line valid; 1 some line invalid; 2 usage or document error.
+
+Example:
+  wsconform validate kiwi fixtures/kiwi/transcript.jsonl`,
+    load: () => import('./validate.js'),
+  },
+];
