@@ -56,4 +56,21 @@ Example:
   wsconform validate kiwi fixtures/kiwi/transcript.jsonl`,
     load: () => import('./validate.js'),
   },
+  {
+    name: 'docs',
+    description: 'Generate HTML or Markdown documentation with @asyncapi/generator (offline).',
+    args: [{ name: 'protocol', description: 'a built-in protocol id, the path of an AsyncAPI document, or all', required: true }],
+    options: [
+      { flags: '-o, --out <dir>', description: 'output folder', default: 'docs' },
+      { flags: '--format <format>', description: 'html, markdown or both', default: 'html', choices: ['html', 'markdown', 'both'] },
+    ],
+    help: `Needs the optional docs tooling (not needed by run, serve or validate):
+  npm install --save-dev @asyncapi/generator @asyncapi/html-template @asyncapi/markdown-template
+
+Examples:
+  wsconform docs aragora --out docs/aragora            # one self-contained index.html
+  wsconform docs my-protocol.yaml --format markdown    # docs/index.md
+  wsconform docs all --format both --out docs          # docs/<id>/{html,markdown}/`,
+    load: () => import('./docs.js'),
+  },
 ];
