@@ -73,4 +73,16 @@ Examples:
   wsconform docs all --format both --out docs          # docs/<id>/{html,markdown}/`,
     load: () => import('./docs.js'),
   },
+  {
+    name: 'types',
+    description: "Write TypeScript types for a protocol's messages (name → payload maps included).",
+    args: [SPEC_ARG],
+    options: [{ flags: '-o, --out <file>', description: 'the .ts file to write', default: 'protocol-types.ts' }],
+    help: `Needs the optional json-schema-to-typescript package (npm install --save-dev json-schema-to-typescript).
+The built-in protocols' types ship with the package: import type { ServerEvents } from 'wsconform/types/kiwi'.
+
+Example:
+  wsconform types my-protocol.yaml --out src/my-protocol-types.ts`,
+    load: () => import('./types.js'),
+  },
 ];
