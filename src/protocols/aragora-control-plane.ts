@@ -1,0 +1,52 @@
+import { defineProtocol } from './define.js';
+
+export default defineProtocol({
+  id: 'aragora-control-plane',
+  title: 'Aragora control plane stream',
+  version: '1.0.0',
+  description:
+    '"The control plane provides a separate WebSocket stream for agent orchestration and task lifecycle ' +
+    'events. This is useful for monitoring dashboards and coordination UIs." Formalised from the ' +
+    '"Control Plane Stream" section of the Aragora "WebSocket Events Reference" document (shared/seeds/003); ' +
+    'the debate stream of the same document is the protocol `aragora`.',
+  servers: {
+    local: { host: 'localhost:8766', protocol: 'ws', description: 'The documented local address.' },
+  },
+  channels: {
+    stream: { address: '/api/control-plane/stream', description: 'The control plane stream (the address the JavaScript client example uses).' },
+    wsControlPlane: { address: '/ws/control-plane', description: 'The same stream at its second documented address.' },
+  },
+  replies: { ping: ['pong'] },
+  envelope: {
+    type: 'ControlPlaneEnvelope',
+    exempt: ['pong'],
+    timestamps: [
+      { field: 'timestamp', format: 'epoch-seconds' },
+      { field: 'data.last_heartbeat', format: 'epoch-seconds' },
+    ],
+  },
+  extension: {
+    transport: 'websocket',
+    nameField: { receive: 'type', send: 'type' },
+    initialMessages: [{ message: 'connected', count: 'one' }],
+    lifecycles: [
+      {
+        id: 'task',
+        start: 'task_submitted',
+        during: ['task_claimed', 'task_started', 'task_failed', 'task_retrying'],
+        end: ['task_completed', 'task_cancelled', 'task_dead_lettered'],
+        key: ['data.task_id'],
+        strictStart: false,
+      },
+    ],
+    keepalive: {
+      appPing: { ping: 'ping', pong: 'pong', pongFields: ['timestamp'] },
+    },
+    robustness: {
+      invalidJson: { action: 'ignore' },
+      unknownMessage: { action: 'ignore' },
+      maxFrameBytes: 1048576,
+    },
+    triggers: [{ message: 'ping' }],
+  },
+});

@@ -1,0 +1,97 @@
+import { defineProtocol } from './define.js';
+
+export default defineProtocol({
+  id: 'aragora',
+  title: 'Aragora debate stream',
+  version: '1.0.0',
+  description:
+    'Control messages and stream events of the Aragora WebSocket server (debates, Nomic loop, ' +
+    'audience participation, gauntlet, explainability, workflow templates, receipts, KM resilience). ' +
+    'Formalised from the first part of the Aragora "WebSocket Events Reference" document (shared/seeds/003); ' +
+    'the "Control Plane Stream" section is the separate protocol `aragora-control-plane`.',
+  servers: {
+    local: {
+      host: 'localhost:8765',
+      protocol: 'ws',
+      description:
+        'The documented local address (`ws://localhost:8765/ws`). Production is `wss://api.aragora.ai/ws` ' +
+        '(not a test target). "The server broadcasts all events to all connected clients, so clients should ' +
+        'filter by `loop_id` (or `data.debate_id`) when they only care about one debate."',
+    },
+  },
+  channels: {
+    ws: { address: '/ws', description: 'The stream as the live UI uses it: "The live UI uses `/ws`."' },
+    root: { address: '/', description: 'The same stream at the root: "The WebSocket server accepts `/` or `/ws`."' },
+  },
+  replies: {
+    get_loops: ['loop_list'],
+    user_vote: ['ack', 'error', 'auth_revoked'],
+    user_suggestion: ['ack', 'error', 'auth_revoked'],
+    wisdom_submission: ['ack', 'error', 'auth_revoked'],
+  },
+  securitySchemes: {
+    bearerHeader: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        '"If `ARAGORA_API_TOKEN` is set, include an `Authorization: Bearer` header during the handshake." ' +
+        '"Header-based auth is still supported for proxies or non-browser clients."',
+    },
+    queryToken: {
+      type: 'httpApiKey',
+      name: 'token',
+      in: 'query',
+      description:
+        '"Browser clients cannot set custom headers; the server accepts a `token` query parameter for ' +
+        'WebSocket authentication (e.g. `wss://.../ws?token=...`)." The Python SDK (`AragoraWebSocket`) uses it.',
+    },
+  },
+  serverSecurity: ['bearerHeader', 'queryToken'],
+  operationSecurity: {
+    user_vote: ['bearerHeader', 'queryToken'],
+    user_suggestion: ['bearerHeader', 'queryToken'],
+    wisdom_submission: ['bearerHeader', 'queryToken'],
+  },
+  envelope: {
+    type: 'AragoraEnvelope',
+    exempt: ['connection_info', 'loop_list', 'sync', 'ack', 'error', 'auth_revoked'],
+    timestamps: [{ field: 'timestamp', format: 'epoch-seconds' }],
+  },
+  extension: {
+    transport: 'websocket',
+    nameField: { receive: 'type', send: 'type' },
+    initialMessages: [
+      { message: 'connection_info', count: 'one' },
+      { message: 'loop_list', count: 'one' },
+      { message: 'sync', count: 'any' },
+    ],
+    sequences: [
+      { field: 'seq', order: 'strictly-increasing', start: 'any' },
+      { field: 'agent_seq', scope: 'agent', order: 'strictly-increasing', start: 'any' },
+    ],
+    lifecycles: [
+      { id: 'token-stream', start: 'token_start', during: ['token_delta'], end: ['token_end'], key: ['agent'], strictStart: false },
+      { id: 'debate', start: 'debate_start', end: ['debate_end'], key: ['loop_id'], strictStart: false },
+      { id: 'nomic-cycle', start: 'cycle_start', end: ['cycle_end'], key: ['loop_id'], strictStart: false },
+      { id: 'nomic-phase', start: 'phase_start', end: ['phase_end'], key: ['loop_id'], strictStart: false },
+    ],
+    auth: {
+      means: [{ in: 'bearer-header' }, { in: 'query', name: 'token' }],
+      withoutToken: 'downgrade',
+      statusMessage: { message: 'connection_info', authenticatedField: 'data.authenticated', writeField: 'data.write_access' },
+      writes: ['user_vote', 'user_suggestion', 'wisdom_submission'],
+      refusals: ['error', 'auth_revoked'],
+    },
+    robustness: {
+      invalidJson: { action: 'reply', messages: ['error'] },
+      unknownMessage: { action: 'ignore' },
+      maxFrameBytes: 1048576,
+    },
+    triggers: [
+      { message: 'get_loops' },
+      { message: 'user_vote', needs: 'token' },
+      { message: 'user_suggestion', needs: 'token' },
+      { message: 'wisdom_submission', needs: 'token' },
+    ],
+  },
+});
