@@ -50,13 +50,52 @@ export interface ValidationResult {
 export interface Validator {
   /** Validates a parsed message (WebSocket: an object; Socket.IO: `[event, ...args]`). */
   validate(value: unknown, direction?: Direction): ValidationResult;
-  /** Parses a text frame, then validates it. */
+  /** Parses a text frame, then validates it; the parsed value is in `value`. */
   validateText(text: string, direction?: Direction): ValidationResult & { value?: unknown };
   /** The wire name of a parsed message, or undefined. */
   nameOf(value: unknown, direction?: Direction): string | undefined;
 }
 
 const cache = new WeakMap<Spec, Validator>();
+
+const strip = (s: unknown): unknown => {
+  if (Array.isArray(s)) return s.map(strip);
+  if (!s || typeof s !== 'object') return s;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(s).sort()) {
+    const v = (s as Record<string, unknown>)[k];
+    if (k === 'description' || k === '$id' || k === '$schema' || k === 'title') continue;
+    // `additionalProperties: {}` or `true` constrains nothing.
+    if (k === 'additionalProperties' && (v === true || (v && typeof v === 'object' && Object.keys(v).length === 0))) continue;
+    out[k] = strip(v);
+  }
+  return out;
+};
+
+/**
+ * Whether `schema` (an object schema) states every property and requirement of `envelope`
+ * identically, so that data valid against `schema` is valid against `envelope`.
+ */
+export function schemaIncludes(schema: Record<string, unknown>, envelope: Record<string, unknown>): boolean {
+  const keys = Object.keys(envelope).filter((k) => !['description', '$id', '$schema', 'title', 'properties', 'required', 'type', 'definitions'].includes(k));
+  if (keys.length || envelope.type !== 'object' || schema.type !== 'object') return false;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  if (!((envelope.required as string[] | undefined) ?? []).every((r) => required.has(r))) return false;
+  const props = (schema.properties ?? {}) as Record<string, unknown>;
+  const defsOf = (x: Record<string, unknown>) => JSON.stringify(strip(x.definitions ?? {}));
+  return Object.entries((envelope.properties ?? {}) as Record<string, unknown>).every(([k, v]) => {
+    const mine = props[k];
+    if (mine === undefined) return false;
+    const a = JSON.stringify(strip(v));
+    const b = JSON.stringify(strip(mine));
+    // A message may narrow an envelope field (e.g. a const name, a typed data object) only
+    // where the envelope's field is a plain type the narrowing keeps; otherwise require equality.
+    if (a === b) return !a.includes('$ref') || defsOf(envelope) === defsOf(schema);
+    const ea = strip(v) as Record<string, unknown>;
+    const eb = strip(mine) as Record<string, unknown>;
+    return Object.keys(ea).length === 1 && typeof ea.type === 'string' && eb.type === ea.type && !JSON.stringify(eb).includes('$ref');
+  });
+}
 
 /** Describes a JSON value's type for `actual`. */
 export function jsonType(value: unknown): string {
@@ -166,10 +205,42 @@ export function validatorFor(spec: Spec): Validator {
     return ajv.compile(schema);
   };
   const envelope = spec.envelopeSchema ? compileSchema(spec.envelopeSchema) : null;
+  // When a message's schema already states every envelope field exactly as the envelope does
+  // (true of the generated schemas, whose types extend the envelope), a message that passes its
+  // own schema passes the envelope too: the envelope validator is then only run on failure, to
+  // tell envelope faults from payload faults.
+  const subsumes = new Map<MessageDef, boolean>();
+  const envelopeSubsumed = (m: MessageDef): boolean => {
+    let known = subsumes.get(m);
+    if (known === undefined) {
+      known = !!spec.envelopeSchema && !!m.schema && schemaIncludes(m.schema, spec.envelopeSchema);
+      subsumes.set(m, known);
+    }
+    return known;
+  };
   const exempt = new Set(spec.ext.envelope?.exempt ?? []);
   const timestamps = new Map((spec.ext.envelope?.timestamps ?? []).map((t) => [`$.${t.field}`, t.format] as const));
   const socketio = spec.transport === 'socket.io';
   const nameField = spec.ext.nameField ?? { receive: 'type', send: 'type' };
+
+  interface Entry {
+    message: MessageDef;
+    fn: ValidateFunction | null;
+    checkEnvelope: boolean;
+    subsumed: boolean;
+  }
+  const entries = { receive: new Map<string, Entry | null>(), send: new Map<string, Entry | null>() };
+  const entryFor = (direction: Direction, name: string): Entry | null => {
+    let entry = entries[direction].get(name);
+    if (entry === undefined) {
+      const message = spec.message(direction, name);
+      entry = message
+        ? { message, fn: compile(message), checkEnvelope: envelope !== null && direction === 'receive' && !exempt.has(name), subsumed: envelopeSubsumed(message) }
+        : null;
+      entries[direction].set(name, entry);
+    }
+    return entry;
+  };
 
   const nameOf = (value: unknown, direction: Direction = 'receive'): string | undefined => {
     if (socketio) return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
@@ -195,22 +266,24 @@ export function validatorFor(spec: Spec): Validator {
       const v = (value as Record<string, unknown>)[field];
       return fail('missing-name', `$.${field}`, `the message name in "${field}" (a string)`, v === undefined ? 'missing' : `${jsonType(v)} ${preview(v, 60)}`);
     }
-    const message = spec.message(direction, name);
-    if (!message) {
+    const entry = entryFor(direction, name);
+    if (!entry) {
       return {
         valid: false,
         name,
         issues: [{ code: 'unknown-message', path: socketio ? '$[0]' : `$.${nameField[direction]}`, message: `"${name}" is not a documented ${direction === 'receive' ? 'server' : 'client'} message`, expected: 'a documented message name', actual: JSON.stringify(name) }],
       };
     }
-    const issues: ValidationIssue[] = [];
+    const { message, fn, checkEnvelope, subsumed } = entry;
     const payload = socketio ? (value as unknown[])[1] : value;
+    const ok = fn === null || fn(payload);
+    if (ok && (!checkEnvelope || subsumed || envelope!(payload))) return { valid: true, name, message, issues: [] };
+    const issues: ValidationIssue[] = [];
     const prefix = socketio ? '/1' : '';
-    if (envelope && direction === 'receive' && !exempt.has(name) && !envelope(payload)) {
-      for (const e of envelope.errors ?? []) issues.push(toIssue(e, value, 'envelope', timestamps, prefix));
+    if (checkEnvelope && !envelope!(payload)) {
+      for (const e of envelope!.errors ?? []) issues.push(toIssue(e, value, 'envelope', timestamps, prefix));
     }
-    const fn = compile(message);
-    if (fn && !fn(payload)) {
+    if (!ok && fn && !fn(payload)) {
       const seen = new Set(issues.map((i) => `${i.path} ${i.keyword}`));
       for (const e of fn.errors ?? []) {
         const issue = toIssue(e, value, 'schema', timestamps, prefix);
@@ -234,7 +307,9 @@ export function validatorFor(spec: Spec): Validator {
       } catch (err) {
         return { valid: false, issues: [{ code: 'not-json', path: '$', message: 'the frame must be JSON', expected: 'JSON text', actual: `${preview(text, 60)} (${(err as Error).message})` }] };
       }
-      return { ...validate(value, direction), value };
+      const result: ValidationResult & { value?: unknown } = validate(value, direction);
+      result.value = value;
+      return result;
     },
   };
   cache.set(spec, validator);
