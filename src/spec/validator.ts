@@ -111,7 +111,8 @@ export function preview(value: unknown, max = 120): string {
   try {
     text = value === undefined ? 'undefined' : JSON.stringify(value);
   } catch {
-    text = String(value);
+    // Too deep to print (or cyclic): say what it is without recursing into it.
+    text = Array.isArray(value) ? `[array of ${value.length}, too deeply nested to print]` : '{object too deeply nested to print}';
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

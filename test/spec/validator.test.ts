@@ -42,6 +42,14 @@ describe('validatorFor', () => {
   });
 });
 
+describe('hostile input', () => {
+  it('gives a verdict, not a stack overflow, for JSON nested 5000 deep', async () => {
+    const v = validatorFor(await loadSpec('kiwi'));
+    const r = v.validateText('['.repeat(5000) + ']'.repeat(5000));
+    expect(r.issues.map((i) => [i.code, i.actual])).toEqual([['not-object', 'array [array of 1, too deeply nested to print]']]);
+  });
+});
+
 describe('schemaIncludes', () => {
   const envelope = { type: 'object', properties: { t: { type: 'number' }, name: { type: 'string' } }, required: ['t', 'name'] };
 
