@@ -1,0 +1,64 @@
+/**
+ * Reads the token a client presents (bearer header, query parameter, Socket.IO handshake `auth`)
+ * and decides its auth state from the document's auth rule and the configured tokens.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Spec } from '../src/spec/model.js';
+import type { AuthState } from './connection.js';
+import type { FaultSet } from './faults.js';
+
+/** Configured tokens. */
+export interface Tokens {
+  token?: string;
+  adminToken?: string;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The auth state for the tokens a client presented. Without an auth rule, or without a configured
+ * token, the server is open: nobody is `authenticated`, everybody may write (aragora's documented
+ * default when ARAGORA_API_TOKEN is unset).
+ */
+export function authState(spec: Spec, presented: string[], tokens: Tokens, faults: FaultSet): AuthState {
+  const first = presented[0];
+  if (!spec.ext.auth || (!tokens.token && !tokens.adminToken)) {
+    return { token: 'none', presented: first, authenticated: false, write: true, admin: false };
+  }
+  const admin = !!tokens.adminToken && presented.some((p) => same(p, tokens.adminToken!));
+  const user = admin || (!!tokens.token && presented.some((p) => same(p, tokens.token!)));
+  const valid = user || (presented.length > 0 ? faults.has('accept-bad-token') : faults.has('accept-missing-token'));
+  if (valid) return { token: 'valid', presented: first, authenticated: true, write: true, admin };
+  return { token: presented.length ? 'wrong' : 'none', presented: first, authenticated: false, write: false, admin: false };
+}
+
+/** Tokens presented on a WebSocket upgrade, by the means the document allows. */
+export function upgradeTokens(spec: Spec, req: IncomingMessage, url: URL, faults: FaultSet): string[] {
+  const out: string[] = [];
+  for (const means of spec.ext.auth?.means ?? []) {
+    if (means.in === 'bearer-header') {
+      const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+      if (m) out.push(m[1].trim());
+    } else if (means.in === 'query' && !faults.has('ignore-query-token')) {
+      const v = url.searchParams.get(means.name ?? 'token');
+      if (v) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** The token of a Socket.IO handshake `auth` object. */
+export function handshakeTokens(spec: Spec, auth: unknown): string[] {
+  const out: string[] = [];
+  for (const means of spec.ext.auth?.means ?? []) {
+    if (means.in !== 'socketio-auth') continue;
+    const v = auth && typeof auth === 'object' ? (auth as Record<string, unknown>)[means.name ?? 'token'] : undefined;
+    if (typeof v === 'string' && v) out.push(v);
+  }
+  return out;
+}

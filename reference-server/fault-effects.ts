@@ -1,0 +1,180 @@
+/**
+ * The per-connection effect of the faults that change outgoing frames: renamed name field,
+ * dropped required field, echoed token, undocumented event, orphan lifecycle end, pong without
+ * its fields, initial messages out of order or missing, batched arrays. Faults of the clock,
+ * sequences and accumulations live in render.ts; transport faults in the transports.
+ */
+import type { Spec } from '../src/spec/model.js';
+import type { FaultSet } from './faults.js';
+import { pongFields, strictLifecycles } from './faults.js';
+
+/** What kind of frame is being sent: stream frames may be batched; initial ones reordered. */
+export type FrameKind = 'initial' | 'stream' | 'reply';
+
+type Json = Record<string, unknown>;
+
+const droppableCache = new WeakMap<Spec, Map<string, string[] | null>>();
+
+/** The outgoing-frame faults of one connection. */
+export class FaultEffects {
+  private readonly socketio: boolean;
+  private readonly nameField: string;
+  private readonly firstInitial?: string;
+  private readonly orphanStart?: string;
+  private held?: unknown;
+  private batch: unknown[] = [];
+  private done = new Set<string>();
+
+  constructor(
+    private readonly spec: Spec,
+    private readonly faults: FaultSet,
+    /** The token the client presented, for `echo-token`. */
+    private readonly token?: string,
+  ) {
+    this.socketio = spec.transport === 'socket.io';
+    this.nameField = spec.ext.nameField?.receive ?? 'type';
+    this.firstInitial = spec.ext.initialMessages?.[0]?.message;
+    this.orphanStart = strictLifecycles(spec)[0]?.start;
+  }
+
+  /** The frames to send in place of `frame` (none, itself, or more). */
+  apply(frame: unknown, name: string | undefined, kind: FrameKind): unknown[] {
+    const f = this.faults;
+    if (!f.any) return [frame];
+    if (name && name === this.orphanStart && f.has('lifecycle-orphan-end') && this.once('orphan')) return [];
+    if (name && name === this.firstInitial && f.has('initial-missing') && this.once('initial-missing')) return [];
+    let out = frame;
+    if (name && f.has('pong-missing-fields') && name === this.spec.ext.keepalive?.appPing?.pong) out = this.dropPaths(out, pongFields(this.spec));
+    if (name && f.has('missing-field') && !this.done.has('missing-field')) {
+      const path = droppablePath(this.spec, name);
+      if (path) {
+        this.done.add('missing-field');
+        out = this.dropPaths(out, [path.join('.')]);
+      }
+    }
+    if (f.has('echo-token') && this.token && this.once('echo-token')) out = this.echo(out);
+    if (f.has('rename-name-field') && !this.socketio) out = rename(out, this.nameField, this.nameField === 'type' ? 'event_type' : 'type');
+    const frames: unknown[] = [out];
+    if (f.has('extra-event') && kind !== 'initial' && this.once('extra-event')) frames.push(this.undocumented(out));
+    if (f.has('initial-out-of-order')) {
+      if (name && name === this.firstInitial && this.held === undefined && this.once('held')) {
+        this.held = out;
+        return [];
+      }
+      if (this.held !== undefined) {
+        frames.push(this.held);
+        this.held = undefined;
+      }
+    }
+    if (f.has('batch-array') && kind === 'stream' && !this.socketio) {
+      const ready: unknown[] = [];
+      for (const fr of frames) {
+        this.batch.push(fr);
+        if (this.batch.length === 2) ready.push(this.batch.splice(0));
+      }
+      return ready;
+    }
+    return frames;
+  }
+
+  /** Frames still held back (an odd batched frame at the end of the stream). */
+  flush(): unknown[] {
+    if (!this.batch.length) return [];
+    return [this.batch.splice(0)];
+  }
+
+  private once(key: string): boolean {
+    if (this.done.has(key)) return false;
+    this.done.add(key);
+    return true;
+  }
+
+  private payload(frame: unknown): Json | undefined {
+    const p = this.socketio ? (frame as unknown[])[1] : frame;
+    return p && typeof p === 'object' && !Array.isArray(p) ? (p as Json) : undefined;
+  }
+
+  private withPayload(frame: unknown, payload: Json): unknown {
+    return this.socketio ? [(frame as unknown[])[0], payload, ...(frame as unknown[]).slice(2)] : payload;
+  }
+
+  private dropPaths(frame: unknown, paths: string[]): unknown {
+    let payload = this.payload(frame);
+    if (!payload) return frame;
+    for (const path of paths) payload = dropPath(payload, path.split('.'));
+    return this.withPayload(frame, payload);
+  }
+
+  private echo(frame: unknown): unknown {
+    const payload = this.payload(frame);
+    if (!payload) return this.socketio ? [(frame as unknown[])[0], { token: this.token }] : frame;
+    const data = payload.data && typeof payload.data === 'object' && !Array.isArray(payload.data) ? (payload.data as Json) : undefined;
+    const idKey = (o: Json) => Object.keys(o).find((k) => typeof o[k] === 'string' && /(^|_)id$|Id$/.test(k) && k !== this.nameField);
+    if (data && idKey(data)) return this.withPayload(frame, { ...payload, data: { ...data, [idKey(data)!]: this.token } });
+    if (idKey(payload)) return this.withPayload(frame, { ...payload, [idKey(payload)!]: this.token });
+    if (data) return this.withPayload(frame, { ...payload, data: { ...data, token: this.token } });
+    return this.withPayload(frame, { ...payload, token: this.token });
+  }
+
+  private undocumented(frame: unknown): unknown {
+    if (this.socketio) return ['undocumented:event', this.payload(frame) ?? {}];
+    const payload = this.payload(frame) ?? {};
+    const key = this.faults.has('rename-name-field') ? (this.nameField === 'type' ? 'event_type' : 'type') : this.nameField;
+    return { ...payload, [key]: this.nameField === 'event' ? 'UNDOCUMENTED_EVENT' : 'undocumented_event' };
+  }
+}
+
+function rename(frame: unknown, from: string, to: string): unknown {
+  if (!frame || typeof frame !== 'object' || Array.isArray(frame)) return frame;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(frame)) out[k === from ? to : k] = v;
+  return out;
+}
+
+function dropPath(obj: Json, path: string[]): Json {
+  const [head, ...rest] = path;
+  if (!(head in obj)) return obj;
+  const copy = { ...obj };
+  if (rest.length === 0) delete copy[head];
+  else if (copy[head] && typeof copy[head] === 'object' && !Array.isArray(copy[head])) copy[head] = dropPath(copy[head] as Json, rest);
+  return copy;
+}
+
+/**
+ * The required payload field the `missing-field` fault drops from a message: a required field of
+ * `data` when there is one, else a required top-level field that is not the name, an envelope
+ * field, a sequence or a lifecycle key. Messages named by other rules (initial messages,
+ * accumulations, keepalive, auth, robustness) are left alone so that only the schema breaks.
+ */
+export function droppablePath(spec: Spec, name: string): string[] | null {
+  let cache = droppableCache.get(spec);
+  if (!cache) droppableCache.set(spec, (cache = new Map()));
+  if (cache.has(name)) return cache.get(name)!;
+  const ext = spec.ext;
+  const ruled = new Set<string>([
+    ...(ext.initialMessages ?? []).map((m) => m.message),
+    ...(ext.accumulations ?? []).flatMap((a) => [a.message, ...(a.final ? [a.final.message] : []), ...(a.resetOn ?? [])]),
+    ...(ext.keepalive?.appPing ? [ext.keepalive.appPing.pong] : []),
+    ...(ext.auth?.statusMessage ? [ext.auth.statusMessage.message] : []),
+    ...(ext.auth?.refusals ?? []),
+    ...(ext.auth?.admin ? [...ext.auth.admin.privilegedEvents, ...(ext.auth.admin.refusals ?? [])] : []),
+    ...(ext.robustness?.invalidJson?.messages ?? []),
+    ...(ext.robustness?.unknownMessage?.messages ?? []),
+  ]);
+  let result: string[] | null = null;
+  const schema = spec.message('receive', name)?.schema as Json | undefined;
+  if (!ruled.has(name) && schema) {
+    const envelopeRequired = new Set(((spec.envelopeSchema as Json | undefined)?.required as string[] | undefined) ?? []);
+    const nameField = ext.nameField?.receive ?? 'type';
+    const props = (schema.properties ?? {}) as Record<string, Json>;
+    const dataRequired = (props.data?.required as string[] | undefined) ?? [];
+    const keys = new Set((ext.lifecycles ?? []).filter((l) => [l.start, ...l.end, ...(l.during ?? [])].includes(name)).flatMap((l) => l.key ?? []));
+    const free = (path: string) => !keys.has(path);
+    const top = ((schema.required as string[] | undefined) ?? []).filter((f) => f !== nameField && f !== 'data' && !envelopeRequired.has(f) && !(ext.sequences ?? []).some((s) => s.field === f) && free(f));
+    const inData = dataRequired.filter((f) => free(`data.${f}`));
+    if (inData.length) result = ['data', inData[0]];
+    else if (top.length) result = [top[0]];
+  }
+  cache.set(name, result);
+  return result;
+}

@@ -1,0 +1,86 @@
+/**
+ * Client messages: bad input gets the protocol's documented answer (x-wsconform.robustness, else
+ * the documented choice in reference-server/README.md); a valid message passes the auth checks,
+ * then the protocol module, then the fixture's script of the same name.
+ */
+import type { Connection } from './connection.js';
+import type { ValidationResult } from '../src/spec/validator.js';
+import { documentedRequests } from './faults.js';
+
+/** Close code for a frame that is not JSON when the document says `close` without a code. */
+export const INVALID_DATA_CLOSE = 1007;
+
+/** A text or binary WebSocket frame from the client. */
+export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
+  if (conn.closed) return;
+  const { spec, faults, validator } = conn.ctx;
+  const robustness = spec.ext.robustness ?? {};
+  let value: unknown;
+  let parsed = !isBinary;
+  if (parsed) {
+    try {
+      value = JSON.parse(data.toString('utf8'));
+    } catch {
+      parsed = false;
+    }
+  }
+  if (!parsed) {
+    // A binary frame is not a JSON text frame: it gets the same answer as invalid JSON.
+    if (faults.has('close-on-invalid-json')) return conn.close(INVALID_DATA_CLOSE, 'invalid JSON');
+    return answer(conn, robustness.invalidJson, '$invalid-json', value);
+  }
+  let result: ValidationResult;
+  try {
+    result = validator.validate(value, 'send');
+  } catch {
+    // A value the validator cannot even describe (e.g. JSON nested thousands deep) is no message.
+    result = { valid: false, issues: [{ code: 'not-object', path: '$', message: 'unreadable', expected: 'a JSON object', actual: 'unreadable' }] };
+  }
+  if (result.valid) return dispatch(conn, result.name!, value);
+  const code = result.issues[0]?.code;
+  if (code === 'schema' || code === 'envelope') {
+    if (refused(conn, result.name!, value)) return;
+    if (conn.hasScript('$invalid-message')) conn.runScript('$invalid-message', value, { issue: result.issues[0].message });
+    return;
+  }
+  if (faults.has('ignore-unknown')) return;
+  if (faults.has('close-on-unknown')) return conn.close(INVALID_DATA_CLOSE, 'unknown message');
+  answer(conn, robustness.unknownMessage, '$unknown-message', value);
+}
+
+function answer(conn: Connection, rule: { action: 'reply' | 'close' | 'ignore'; code?: number } | undefined, script: string, request: unknown): void {
+  if (!rule || rule.action === 'ignore') return;
+  if (rule.action === 'close') return conn.close(rule.code ?? INVALID_DATA_CLOSE, 'invalid message');
+  conn.runScript(script, request);
+}
+
+/**
+ * Refuses a write without a valid token (`$write-refused`, or `$auth-revoked` for a token that is
+ * not valid) and an admin operation without the admin token (`$admin-refused`). Checked before
+ * the payload, so that a malformed admin request is still "Access denied".
+ */
+export function refused(conn: Connection, name: string, payload: unknown): boolean {
+  const { spec, faults } = conn.ctx;
+  const auth = spec.ext.auth;
+  if (auth?.writes?.includes(name) && !conn.auth.write && !faults.has('allow-unauth-writes')) {
+    const revoked = conn.auth.token === 'wrong' && conn.hasScript('$auth-revoked');
+    conn.runScript(revoked ? '$auth-revoked' : '$write-refused', payload);
+    return true;
+  }
+  if (auth?.admin?.messages.includes(name) && !conn.auth.admin && !faults.has('allow-admin-ops')) {
+    conn.runScript('$admin-refused', payload);
+    return true;
+  }
+  return false;
+}
+
+/** A valid client message: auth checks, the protocol module, then the script of its name. */
+export function dispatch(conn: Connection, name: string, payload: unknown): void {
+  const { spec, faults, module } = conn.ctx;
+  if (refused(conn, name, payload)) return;
+  const ping = spec.ext.keepalive?.appPing;
+  if (ping && name === ping.ping && faults.has('no-pong')) return;
+  if (faults.has('no-reply') && documentedRequests(spec).includes(name)) return;
+  if (module.onMessage?.(conn, name, payload)) return;
+  conn.runScript(name, payload);
+}

@@ -1,0 +1,128 @@
+/**
+ * The Socket.IO transport (gemini-chat): one namespace per documented channel, the handshake
+ * `auth.token` checked in a middleware (missing or wrong: `connect_error` "Authentication
+ * failed"), heartbeat parameters from `keepaliveIntervalMs`.
+ */
+import { createServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { authState, handshakeTokens } from './auth.js';
+import { Connection, type AuthState } from './connection.js';
+import type { ServerContext } from './context.js';
+import { dispatch, refused } from './inbound.js';
+import { listen, urlOf } from './listen.js';
+import type { Wire } from './outbox.js';
+import type { Transport } from './ws-server.js';
+
+/** The documented Socket.IO defaults. */
+const PING_INTERVAL = 25_000;
+const PING_TIMEOUT = 20_000;
+
+interface EngineSocket {
+  pingIntervalTimer?: NodeJS.Timeout;
+  schedulePing: () => void;
+  writeBuffer: { data?: unknown }[];
+  transport?: { socket?: { bufferedAmount?: number } };
+}
+
+function sioWire(socket: Socket): Wire {
+  const engine = socket.conn as unknown as EngineSocket;
+  return {
+    get open() {
+      return socket.connected;
+    },
+    send(frame, flushed) {
+      const [event, ...args] = frame as [string, ...unknown[]];
+      socket.emit(event, ...args);
+      setImmediate(flushed);
+    },
+    bufferedAmount() {
+      let n = engine.transport?.socket?.bufferedAmount ?? 0;
+      for (const p of engine.writeBuffer ?? []) n += typeof p.data === 'string' ? p.data.length : 0;
+      return n;
+    },
+    close: () => {
+      socket.disconnect(true);
+    },
+    terminate: () => {
+      socket.conn.close();
+    },
+  };
+}
+
+/** Starts the Socket.IO server for a context. */
+export async function startSocketIoServer(ctx: ServerContext): Promise<Transport> {
+  const { spec, options, faults, validator } = ctx;
+  const http = createServer((_req, res) => {
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('Not Found\n');
+  });
+  const pingInterval = options.keepaliveIntervalMs ?? PING_INTERVAL;
+  const io = new Server(http, {
+    serveClient: false,
+    pingInterval,
+    // A short interval for tests keeps a tolerant timeout: a busy event loop must not drop clients.
+    pingTimeout: options.keepaliveIntervalMs ? Math.max(options.keepaliveIntervalMs, 1000) : PING_TIMEOUT,
+    maxHttpBufferSize: options.maxFrameBytes,
+    cors: { origin: true },
+  });
+  if (faults.has('slow-heartbeat')) {
+    // Advertise pingInterval in the handshake, then never ping: the client's heartbeat times out.
+    io.engine.on('connection', (raw: EngineSocket) => {
+      clearTimeout(raw.pingIntervalTimer);
+      raw.schedulePing = () => undefined;
+    });
+  }
+  const namespaces = spec.channels.length ? spec.channels.map((c) => c.address || '/') : ['/'];
+  for (const address of namespaces) {
+    const nsp = io.of(address);
+    nsp.use((socket, next) => {
+      const auth = authState(spec, handshakeTokens(spec, socket.handshake.auth), options, faults);
+      const needsToken = spec.ext.auth?.withoutToken === 'refuse' && (options.token || options.adminToken);
+      if (needsToken && !auth.authenticated) return next(new Error('Authentication failed'));
+      if (faults.has('reject-namespace')) return next(new Error('Invalid namespace'));
+      (socket.data as { auth?: AuthState }).auth = auth;
+      next();
+    });
+    nsp.on('connection', (socket) => {
+      const auth = (socket.data as { auth: AuthState }).auth;
+      const conn = new Connection(ctx, sioWire(socket), address, auth);
+      socket.onAny((event: string, ...args: unknown[]) => {
+        try {
+          onEvent(event, args);
+        } catch {
+          socket.disconnect(true); // never let one client's event take the server down
+        }
+      });
+      function onEvent(event: string, args: unknown[]): void {
+        if (conn.closed) return;
+        // An event sent without an argument whose fields are all optional counts as `{}`.
+        const schema = spec.message('send', event)?.schema as { type?: string; required?: string[] } | undefined;
+        const frame = args.length === 0 && schema?.type === 'object' && !schema.required?.length ? [event, {}] : [event, ...args];
+        const result = validator.validate(frame, 'send');
+        if (result.valid) return dispatch(conn, event, frame[1]);
+        const code = result.issues[0]?.code;
+        if (code === 'schema' || code === 'envelope') {
+          if (refused(conn, event, args[0])) return;
+          if (conn.hasScript('$invalid-message')) conn.runScript('$invalid-message', args[0], { issue: result.issues[0].message });
+          return;
+        }
+        // Unknown events are ignored (x-wsconform.robustness.unknownMessage: ignore).
+        if (faults.has('close-on-unknown')) socket.disconnect(true);
+      }
+      socket.on('disconnect', () => conn.shutdown());
+      conn.start().catch(() => socket.disconnect(true));
+    });
+  }
+  const port = await listen(http, options.host, options.port);
+  return {
+    port,
+    urls: namespaces.map((a) => urlOf('http', options.host, port, a === '/' ? '' : a)),
+    async close() {
+      for (const conn of ctx.hub.all()) conn.shutdown();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The plain WebSocket transport: one HTTP server, upgrades routed by path to the documented
+ * channel addresses (anything else: HTTP 404), tokens checked on the upgrade, frames bounded by
+ * `maxFrameBytes` (close 1009), and the document's keepalive ping frames.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { authState, upgradeTokens } from './auth.js';
+import { Connection, type AuthState } from './connection.js';
+import type { ServerContext } from './context.js';
+import { handleFrame } from './inbound.js';
+import { listen, urlOf } from './listen.js';
+import type { Wire } from './outbox.js';
+
+/** A started transport. */
+export interface Transport {
+  port: number;
+  urls: string[];
+  close(): Promise<void>;
+}
+
+/** Frames above this are accepted under the `accept-oversized` fault. */
+const OVERSIZED_LIMIT = 256 * 1024 * 1024;
+
+function reject(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${extra}\r\n${text}`);
+}
+
+function reason(text: string): string {
+  return Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8');
+}
+
+/** The wire of one `ws` connection. */
+function wsWire(ws: WebSocket, binary: boolean): Wire {
+  return {
+    get open() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    send(frame, flushed) {
+      const text = JSON.stringify(frame);
+      ws.send(binary ? Buffer.from(text) : text, { binary }, () => flushed());
+    },
+    bufferedAmount: () => ws.bufferedAmount,
+    close(code, why) {
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason(why));
+    },
+    terminate: () => ws.terminate(),
+  };
+}
+
+/** Starts the WebSocket server for a context. */
+export async function startWsServer(ctx: ServerContext): Promise<Transport> {
+  const { spec, options, faults } = ctx;
+  const channels = spec.channels.map((c) => c.address || '/');
+  const refused = faults.has('refuse-channel') ? channels.slice(1, 2) : [];
+  const http = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const known = channels.includes(path);
+    res.writeHead(known ? 426 : 404, { 'Content-Type': 'text/plain', ...(known ? { Upgrade: 'websocket' } : {}) });
+    res.end(known ? `${spec.title}: connect with a WebSocket client\n` : 'Not Found\n');
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: faults.has('accept-oversized') ? OVERSIZED_LIMIT : options.maxFrameBytes,
+    autoPong: !faults.has('ignore-ws-ping'),
+    perMessageDeflate: false,
+    clientTracking: true,
+  });
+  const binary = faults.has('binary-frames');
+  const keepalive = spec.ext.keepalive?.serverPing && !faults.has('no-keepalive') ? spec.ext.keepalive.serverPing : undefined;
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    if (!channels.includes(path) || refused.includes(path)) return reject(socket, 404, 'Not Found');
+    const auth = authState(spec, upgradeTokens(spec, req, url, faults), options, faults);
+    if (spec.ext.auth?.withoutToken === 'refuse' && !auth.authenticated && (options.token || options.adminToken)) {
+      return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, auth));
+  });
+
+  function onConnection(ws: WebSocket, channel: string, auth: AuthState): void {
+    const conn = new Connection(ctx, wsWire(ws, binary), channel, auth);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      try {
+        handleFrame(conn, data, isBinary);
+      } catch {
+        conn.close(1011, 'internal error'); // never let one client's message take the server down
+      }
+    });
+    ws.on('error', () => undefined); // e.g. 1009 on an oversized frame: ws closes the connection itself
+    ws.on('close', () => conn.shutdown());
+    if (keepalive) startKeepalive(ws, conn, keepalive);
+    conn.start().catch(() => conn.close(1011, 'internal error'));
+  }
+
+  function startKeepalive(ws: WebSocket, conn: Connection, rule: { intervalMs: number; timeoutMs?: number }): void {
+    const interval = options.keepaliveIntervalMs ?? rule.intervalMs;
+    const ratio = (rule.timeoutMs ?? rule.intervalMs) / rule.intervalMs;
+    const timeout = options.keepaliveIntervalMs ? Math.max(Math.round(interval * ratio), 1000) : (rule.timeoutMs ?? rule.intervalMs);
+    let deadline: NodeJS.Timeout | undefined;
+    const timer = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.ping();
+      if (!deadline) {
+        deadline = setTimeout(() => {
+          conn.close(1011, 'keepalive ping timeout');
+          setTimeout(() => ws.terminate(), 1000).unref();
+        }, timeout);
+      }
+    }, interval);
+    ws.on('pong', () => {
+      clearTimeout(deadline);
+      deadline = undefined;
+    });
+    ws.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(deadline);
+    });
+  }
+
+  const port = await listen(http, options.host, options.port);
+  return {
+    port,
+    urls: channels.map((c) => urlOf('ws', options.host, port, c)),
+    async close() {
+      for (const conn of ctx.hub.all()) conn.shutdown();
+      const open = [...wss.clients];
+      await Promise.all(
+        open.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === WebSocket.CLOSED) return resolve();
+              const t = setTimeout(() => ws.terminate(), 1000);
+              ws.once('close', () => {
+                clearTimeout(t);
+                resolve();
+              });
+              ws.close(1001, 'server shutting down');
+            }),
+        ),
+      );
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}
