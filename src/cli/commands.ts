@@ -57,6 +57,69 @@ Example:
     load: () => import('./validate.js'),
   },
   {
+    name: 'run',
+    description: 'Run the conformance suite against a running server.',
+    args: [SPEC_ARG],
+    options: [
+      { flags: '--url <url>', description: 'the server: ws(s)://host:port/path (Socket.IO: http(s)://host:port); each documented channel is derived from it' },
+      { flags: '--token <token>', description: 'a valid (non-admin) token; auth checks that need one skip without it' },
+      { flags: '--admin-token <token>', description: 'an admin token, for admin-only operations and privileged events' },
+      { flags: '--only <list>', description: 'run only these categories or check ids (comma-separated, repeatable)', repeatable: true },
+      { flags: '--skip <list>', description: 'leave out these categories or check ids (comma-separated, repeatable)', repeatable: true },
+      { flags: '--strict', description: 'a missed SHOULD fails (verdict fail, exit 1) instead of non-strict' },
+      { flags: '--timeout <ms>', description: 'wait for one expected answer (reply, pong, close) (default 2000)' },
+      { flags: '--observe <ms>', description: 'how long the shared observation connection listens (default 3000)' },
+      { flags: '--keepalive-interval <ms>', description: "the server's ping interval when configured differently from the document (the timeout scales with it)" },
+      { flags: '--reporter <name[:file]>', description: 'pretty, json or junit, to standard output or to FILE (repeatable; default pretty)', repeatable: true },
+    ],
+    help: `Checks are driven by the document's AsyncAPI operations and x-wsconform extension; \`wsconform list\`
+shows them. Stream checks judge one shared observation connection that sends the document's
+triggers and listens for --observe ms; the other checks open connections of their own.
+Verdicts: pass, fail, non-strict (a SHOULD missed), skip (not applicable or nothing observed,
+with the reason), error (the kit itself failed). Tokens are redacted (***) in every report.
+
+Exit codes: 0 no check failed (a missed SHOULD only fails under --strict); 1 a check failed or
+could not be evaluated (error); 2 usage or document error, or no server at --url (connection
+refused at every address).
+
+Examples:
+  wsconform run kiwi --url ws://localhost:7789/api/events
+  wsconform run aragora --url ws://localhost:8765/ws --token "$ARAGORA_API_TOKEN" --only envelope,ordering
+  wsconform run gemini-chat --url http://localhost:3000 --token T --admin-token A --reporter pretty --reporter junit:wsconform.xml
+  wsconform run my-protocol.yaml --url ws://localhost:9100/ticks --strict --reporter json:report.json`,
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'list',
+    description: 'List every check with its id, category, level and requirement, and whether it applies.',
+    args: [SPEC_ARG],
+    options: [{ flags: '--json', description: 'print the list as JSON' }],
+    help: `Exit codes: 0 listed; 2 usage or document error.
+
+Examples:
+  wsconform list kiwi
+  wsconform list my-protocol.yaml --json`,
+    load: () => import('./list.js'),
+  },
+  {
+    name: 'demo',
+    description: 'Start the reference server for every built-in protocol in-process and run the whole suite against each.',
+    args: [],
+    options: [
+      { flags: '--protocol <list>', description: 'only these built-in protocols (comma-separated, repeatable)', repeatable: true },
+      { flags: '--strict', description: 'a missed SHOULD fails' },
+      { flags: '--quiet', description: 'print only the checks that did not pass or skip, and the summaries' },
+    ],
+    help: `Each server listens on 127.0.0.1 with a free port, streams its fixture instantly and requires
+demo tokens, so the auth checks run too. Protocols run in parallel; a few seconds in all.
+
+Exit codes: 0 no check failed on any protocol; 1 one did; 2 usage error.
+
+Example:
+  wsconform demo`,
+    load: () => import('./demo.js'),
+  },
+  {
     name: 'docs',
     description: 'Generate HTML or Markdown documentation with @asyncapi/generator (offline).',
     args: [{ name: 'protocol', description: 'a built-in protocol id, the path of an AsyncAPI document, or all', required: true }],
@@ -84,5 +147,41 @@ The built-in protocols' types ship with the package: import type { ServerEvents 
 Example:
   wsconform types my-protocol.yaml --out src/my-protocol-types.ts`,
     load: () => import('./types.js'),
+  },
+  {
+    name: 'serve',
+    description: 'Run the reference server of a protocol: its fixture replayed to every client, with optional faults.',
+    args: [{ ...SPEC_ARG, required: false }],
+    options: [
+      { flags: '--host <host>', description: 'address to bind', default: '127.0.0.1' },
+      { flags: '--port <n>', description: "port (default: the document's own: kiwi 7789, clown/coda/aragora 8765, control plane 8766, gemini-chat 3000; 0 = a free port)" },
+      { flags: '--fixture <file>', description: 'the scenario to replay (default: fixtures/<protocol>/<default>.jsonl; format in fixtures/README.md)' },
+      { flags: '--seed <n>', description: 'seed of the generated ids (client_id, callId, ...)', default: '1' },
+      { flags: '--speed <factor>', description: 'pace the stream like the recording, FACTOR times faster (default 1)' },
+      { flags: '--instant', description: 'send the stream as fast as each client reads it' },
+      { flags: '--token <t>', description: 'token clients must present (aragora: Bearer header or ?token=, optional; gemini-chat: handshake auth.token, default dev-user-token)' },
+      { flags: '--admin-token <t>', description: 'admin token of gemini-chat monitoring (default dev-admin-token)' },
+      { flags: '--fault <name>', description: 'break one documented behaviour (repeatable; see --list-faults)', repeatable: true },
+      { flags: '--list-faults', description: 'print every fault with what it breaks and the checks that catch it (of PROTOCOL when given)' },
+    ],
+    help: `Every connection gets its own replay of the fixture from the start: the same fixture, seed and
+client actions give byte-identical frames. Timestamps come from a virtual clock (the fixture's
+epoch plus its time), ids from a seeded generator. Once listening, one line with the URL(s) is
+printed; SIGINT/SIGTERM close every connection (WebSocket close 1001) and exit 0.
+
+Tokens: aragora is open without --token (connection_info.authenticated false, writes allowed);
+with --token T it accepts "Authorization: Bearer T" or ?token=T and downgrades other clients
+(authenticated false, writes refused with error or auth_revoked). gemini-chat always needs a
+handshake auth.token: dev-user-token and dev-admin-token unless --token/--admin-token are given.
+
+Exit codes: 0 stopped by a signal; 2 usage, document or fixture error, unknown fault, port in use.
+
+Examples:
+  wsconform serve kiwi                                  # ws://127.0.0.1:7789/api/events
+  wsconform serve aragora --port 0 --instant --token s3cret
+  wsconform serve coda --speed 10 --fixture my-session.jsonl
+  wsconform serve gemini-chat --fault slow-heartbeat
+  wsconform serve aragora-control-plane --list-faults`,
+    load: () => import('./serve.js'),
   },
 ];

@@ -51,7 +51,10 @@ export interface TypedClient<S, C> {
   on<K extends keyof S & string>(name: K, handler: (message: S[K]) => void): () => void;
   /** Calls `handler` for every message, with its wire name. */
   onAny(handler: (name: string, message: unknown) => void): () => void;
-  /** Resolves with the next message named `name`, or rejects after `timeoutMs`. */
+  /**
+   * Resolves with the earliest message named `name` that no other `once` took, including
+   * messages that arrived before the call (the last 10,000 are kept), or rejects after `timeoutMs`.
+   */
   once<K extends keyof S & string>(name: K, timeoutMs?: number): Promise<S[K]>;
   /** Sends a client message (WebSocket: the whole object; Socket.IO: the event's argument, if any). */
   send<K extends keyof C & string>(name: K, ...payload: C[K] extends void ? [] : [C[K]]): void;
@@ -70,7 +73,12 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
   const spec = await loadSpec(protocol);
   const validator = options.validate ? validatorFor(spec) : undefined;
   const listeners = new Set<Listener>();
+  // Messages not yet taken by once(): a replay may arrive in the same tick as the handshake.
+  const backlog: { name: string; message: unknown }[] = [];
+  const BACKLOG_MAX = 10_000;
   const deliver = (name: string, message: unknown, raw: unknown) => {
+    backlog.push({ name, message });
+    if (backlog.length > BACKLOG_MAX) backlog.shift();
     if (validator) {
       const result = validator.validate(raw, 'receive');
       if (!result.valid) options.onInvalid?.(result, raw);
@@ -90,6 +98,7 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
       timeout: timeoutMs,
       auth: options.token ? { [means?.name ?? 'token']: options.token } : undefined,
     });
+    socket.onAny((name: string, ...args: unknown[]) => deliver(name, args[0], [name, ...args]));
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => {
@@ -97,7 +106,6 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
         reject(err);
       });
     });
-    socket.onAny((name: string, ...args: unknown[]) => deliver(name, args[0], [name, ...args]));
     sendRaw = (name, payload) => socket.emit(name, ...payload);
     closeFn = async () => {
       socket.close();
@@ -108,11 +116,6 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
     if (options.token && means?.in === 'query') target.searchParams.set(means.name ?? 'token', options.token);
     else if (options.token) headers.authorization = `Bearer ${options.token}`;
     const ws = new WebSocket(target, { headers, handshakeTimeout: timeoutMs });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
-    });
     const field = spec.ext.nameField?.receive ?? 'type';
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -124,6 +127,12 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
       }
       const name = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[field] : undefined;
       deliver(typeof name === 'string' ? name : '', value, value);
+    });
+    // The message handler is attached first: frames may arrive in the same tick as the upgrade.
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
     });
     sendRaw = (_name, payload) => ws.send(JSON.stringify(payload[0]));
     closeFn = () =>
@@ -147,6 +156,8 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
       return () => listeners.delete(handler);
     },
     once(name, ms = timeoutMs) {
+      const i = backlog.findIndex((b) => b.name === name);
+      if (i >= 0) return Promise.resolve(backlog.splice(i, 1)[0].message as never);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           listeners.delete(l);
@@ -156,6 +167,8 @@ export async function connect(protocol: string, url: string, options: ConnectOpt
           if (n !== name) return;
           clearTimeout(timer);
           listeners.delete(l);
+          const j = backlog.findIndex((b) => b.message === m);
+          if (j >= 0) backlog.splice(j, 1);
           resolve(m as never);
         };
         listeners.add(l);

@@ -1,0 +1,41 @@
+// Gemini, "Monitoring Events (Admin Only)": monitoring:subscribe, monitoring:get-events,
+// monitoring:get-stats, monitoring:broadcast. "Common Error Types: … Access denied".
+import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf } from '../../src/runner/index.js';
+import { describeAbsence, lastFrame, openOrSkip, settleMs, waitForMessage } from '../expect/index.js';
+
+export default defineCheck({
+  id: 'auth/admin-refused',
+  category: 'auth',
+  level: 'MUST',
+  description: 'Sends every admin-only message with a non-admin token',
+  requirement: 'Every admin-only operation sent with a non-admin token is refused (with a documented refusal where one is listed) and produces neither its replies nor privileged events.',
+  quote: 'Monitoring Events (Admin Only) … Common Error Types: Access denied (Gemini)',
+  appliesTo: (spec) => (spec.ext.auth?.admin?.messages.length ? true : 'the document has no admin-only operation'),
+  async run(ctx) {
+    if (!ctx.settings.token) return skip('no --token given (a non-admin token is needed)');
+    const admin = ctx.spec.ext.auth!.admin!;
+    const refusals = new Set(admin.refusals ?? ctx.spec.ext.auth!.refusals ?? []);
+    const privileged = new Set(admin.privilegedEvents);
+    const findings = new Findings();
+    // One non-admin connection per admin message: the waits overlap and each answer is unambiguous.
+    const judged = await Promise.all(
+      admin.messages.map(async (message) => {
+        const conn = ctx.connect({ as: 'user' });
+        if (!(await openOrSkip(conn, ctx)).ok) return false;
+        const granted = [...(ctx.spec.replies.get(message) ?? []).filter((r) => !refusals.has(r)), ...privileged];
+        const sent = conn.send(outgoing(ctx.spec, message, triggerPayload(ctx.spec, message)));
+        if (!sent) return false;
+        const wait = refusals.size ? ctx.settings.timeoutMs : settleMs(ctx) * 2;
+        const answer = await waitForMessage(conn, [...refusals, ...granted], sent.index + 1, wait);
+        if (answer && !refusals.has(answer.name!)) {
+          findings.add(`granted:${message}`, { message: `${message} was served to a non-admin token`, expected: refusals.size ? `one of ${[...refusals].join(', ')}` : 'a refusal, or nothing', actual: answer.name! }, at(answer));
+        } else if (!answer && refusals.size) {
+          findings.add(`silent:${message}`, { message: `${message} from a non-admin token got no refusal`, expected: `one of ${[...refusals].join(', ')} within ${wait} ms`, actual: describeAbsence(conn, sent.index + 1, wait) }, at(lastFrame(conn)));
+        }
+        return true;
+      }),
+    );
+    if (!judged.includes(true)) return skip('could not connect with the non-admin token; auth/valid-token reports it');
+    return verdictOf(findings.list());
+  },
+});

@@ -1,0 +1,35 @@
+// Aragora: "Browser clients cannot set custom headers; the server accepts a `token` query
+// parameter" — a secret that travels on every connection must never come back in a frame that
+// other software logs or displays.
+import { Findings, at, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
+
+export default defineCheck({
+  id: 'auth/token-not-echoed',
+  category: 'auth',
+  level: 'MUST',
+  description: 'Searches every server frame of the run for the tokens',
+  requirement: 'No server frame of any connection of the run contains the token or the admin token (plain or URL-encoded).',
+  quote: 'the server accepts a token query parameter for WebSocket authentication (Aragora, Authentication); a credential is never echoed back.',
+  appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
+  budgetMs: (ctx) => ctx.settings.observeMs + ctx.settings.timeoutMs * (ctx.spec.messages.length + 12) + 5000,
+  async run(ctx) {
+    const secrets = [ctx.settings.token, ctx.settings.adminToken].filter((t): t is string => !!t);
+    if (!secrets.length) return skip('no --token or --admin-token given');
+    const forms = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s)]))];
+    const conns = await ctx.wireLog();
+    const findings = new Findings();
+    let judged = 0;
+    for (const conn of conns) {
+      for (const f of conn.frames) {
+        if (f.dir !== 'in') continue;
+        judged++;
+        const text = [f.text, f.reason, f.payload].filter(Boolean).join('\n');
+        if (forms.some((s) => text.includes(s))) {
+          findings.add('echo', { message: 'A server frame contains the token', expected: 'no server frame contains a token', actual: `the token appears in a frame of ${conn.label}` }, at(f));
+        }
+      }
+    }
+    if (!judged) return skip('the server sent no frame in the whole run');
+    return verdictOf(findings.list());
+  },
+});

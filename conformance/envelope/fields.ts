@@ -1,0 +1,34 @@
+// Kiwi, "Event Format": "All events follow the same structure: | event | string | Event type name |
+// data | object | … | timestamp | float | … | source | string |". Aragora: "Stream events … share a
+// common envelope".
+import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { nothingToJudge, observed } from '../expect/index.js';
+
+export default defineCheck({
+  id: 'envelope/fields',
+  category: 'envelope',
+  level: 'MUST',
+  description: 'Checks the envelope fields of every server message',
+  requirement: 'Every server message carries its name field and, unless exempt, every envelope field with the documented type.',
+  quote: 'All events follow the same structure: event (string, event type name), data (object), timestamp (float), source (string). (Kiwi, Event Format)',
+  appliesTo: (spec) => (spec.ext.envelope || spec.transport === 'websocket' ? true : 'no envelope documented (Socket.IO events carry their name in the packet)'),
+  async run(ctx) {
+    const o = await observed(ctx);
+    if (!o.ok) return o.outcome;
+    const findings = new Findings();
+    let judged = 0;
+    for (const m of o.messages) {
+      if (ctx.spec.transport === 'websocket' && (m.value === null || typeof m.value !== 'object' || Array.isArray(m.value))) continue;
+      judged++;
+      for (const issue of ctx.validator.validate(m.value).issues) {
+        if (issue.code === 'missing-name') {
+          findings.add('missing-name', { message: 'A message has no name field', expected: issue.expected, actual: issue.actual }, at(m.frame, { path: issue.path }));
+        } else if (issue.code === 'envelope') {
+          findings.add(`${issue.path}:${issue.keyword}`, { message: `Envelope: ${issue.message}`, expected: issue.expected, actual: issue.actual }, at(m.frame, { path: issue.path, schemaPath: issue.schemaPath }));
+        }
+      }
+    }
+    if (!judged) return nothingToJudge(o.obs, 'JSON object');
+    return verdictOf(findings.list());
+  },
+});

@@ -1,0 +1,27 @@
+// Aragora: "These are the canonical event names from `StreamEventType`". Each document lists its
+// event types; a client dispatches on them ("switch (message.type) { case 'ProfileCreated': …").
+import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { nothingToJudge, observed } from '../expect/index.js';
+
+export default defineCheck({
+  id: 'envelope/known-messages',
+  category: 'envelope',
+  level: 'SHOULD',
+  description: 'Looks up the name of every server message in the document',
+  requirement: 'Every server message name is one the document lists (an undocumented name is non-strict; a failure under --strict).',
+  quote: 'These are the canonical event names from `StreamEventType`, plus a few analytics events emitted directly by the debate pipeline. (Aragora, Stream Event Types)',
+  appliesTo: () => true,
+  async run(ctx) {
+    const o = await observed(ctx);
+    if (!o.ok) return o.outcome;
+    const lifecycle = new Set(ctx.spec.ext.lifecycle ?? []);
+    const findings = new Findings();
+    const named = o.messages.filter((m) => m.name !== undefined);
+    for (const m of named) {
+      if (ctx.spec.message('receive', m.name!) || lifecycle.has(m.name!)) continue;
+      findings.add(`unknown:${m.name}`, { message: `An undocumented message "${m.name}"`, expected: 'a server message the document lists', actual: JSON.stringify(m.name) }, at(m.frame));
+    }
+    if (!named.length) return nothingToJudge(o.obs, 'named message');
+    return verdictOf(findings.list());
+  },
+});

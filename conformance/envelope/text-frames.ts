@@ -1,0 +1,26 @@
+// RFC 6455 §5.6: "The "Payload data" is text data encoded as UTF-8" (text frames). Every protocol
+// document shows its events as JSON text, e.g. Kiwi: "All events follow the same structure".
+import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { nothingToJudge, observed } from '../expect/index.js';
+
+export default defineCheck({
+  id: 'envelope/text-frames',
+  category: 'envelope',
+  level: 'MUST',
+  description: 'Looks at the kind of every frame the server sent',
+  requirement: 'Every data frame the server sends is a text frame the client can read (no binary frames, no frame beyond the client limit).',
+  quote: 'Opcode %x1 denotes a text frame … The "Payload data" is text data encoded as UTF-8. (RFC 6455 §5.2, §5.6); every document shows its events as JSON text.',
+  appliesTo: () => true,
+  async run(ctx) {
+    const o = await observed(ctx);
+    if (!o.ok) return o.outcome;
+    const data = o.frames.filter((f) => f.type === 'text' || f.type === 'binary' || f.type === 'error');
+    if (!data.length) return nothingToJudge(o.obs, 'data frame');
+    const findings = new Findings();
+    for (const f of data) {
+      if (f.type === 'binary') findings.add('binary', { message: 'The server sent a binary frame', expected: 'a text frame holding JSON', actual: `a binary frame of ${f.bytes} bytes` }, at(f));
+      else if (f.type === 'error') findings.add('unreadable', { message: 'The server sent a frame the client could not read', expected: 'a text frame holding JSON', actual: f.reason ?? 'a protocol error' }, at(f));
+    }
+    return verdictOf(findings.list());
+  },
+});

@@ -1,0 +1,72 @@
+/** Waiting on a connection: for it to open, for a named message, for a close; described as evidence. */
+import { skip } from '../../src/runner/index.js';
+import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
+import type { CloseInfo, Connection, Frame, OpenResult } from '../../src/transport/index.js';
+
+/** How long a connection must stay open after the upgrade to count as accepted. */
+export function settleMs(ctx: CheckContext): number {
+  return Math.min(150, ctx.settings.timeoutMs);
+}
+
+/** A failed opening as an `actual` text. */
+export function describeOpenFailure(r: Extract<OpenResult, { ok: false }>, timeoutMs: number): string {
+  return r.kind === 'timeout' ? `${r.detail} within ${timeoutMs} ms` : r.detail;
+}
+
+/** A close as an `actual` text. */
+export function describeClose(c: CloseInfo): string {
+  return `the ${c.by} closed the connection (code ${c.code}${c.reason ? `, reason ${JSON.stringify(c.reason)}` : ''}) after ${Math.round(c.ms)} ms`;
+}
+
+/** The opened connection, or the skip an active check returns when it cannot connect at all. */
+export async function openOrSkip(conn: Connection, ctx: CheckContext): Promise<{ ok: true } | { ok: false; outcome: Outcome }> {
+  const r = await conn.opened;
+  if (r.ok) return { ok: true };
+  return { ok: false, outcome: skip(`could not connect (${describeOpenFailure(r, ctx.settings.timeoutMs)}); handshake/upgrade reports it`) };
+}
+
+/** Waits for the first server message named in `names` from frame `from` on. */
+export async function waitForMessage(conn: Connection, names: Iterable<string>, from: number, timeoutMs: number): Promise<Frame | null> {
+  const set = new Set(names);
+  return conn.waitFor((f) => f.dir === 'in' && f.name !== undefined && set.has(f.name), timeoutMs, from);
+}
+
+/** Why an expected message did not come: the close, or silence (naming what did come). */
+export function describeAbsence(conn: Connection, from: number, timeoutMs: number, closed?: CloseInfo): string {
+  const other = conn.frames.filter((f) => f.index >= from && f.dir === 'in' && f.name !== undefined).map((f) => f.name!);
+  const seen = other.length ? ` (received only ${[...new Set(other)].slice(0, 5).join(', ')})` : '';
+  if (closed || !conn.isOpen()) return `${closed ? describeClose(closed) : 'the connection closed'} before it${seen}`;
+  return `nothing within ${timeoutMs} ms${seen}`;
+}
+
+/** The close info if the connection closed, without waiting. */
+export async function closedNow(conn: Connection): Promise<CloseInfo | undefined> {
+  return Promise.race([conn.closed, Promise.resolve(undefined)]);
+}
+
+/** Waits up to `ms` for a close; resolves it, or undefined if the connection stayed open. */
+export async function closeWithin(conn: Connection, ms: number, ctx: CheckContext): Promise<CloseInfo | undefined> {
+  return Promise.race([conn.closed, ctx.sleep(ms).then(() => undefined)]);
+}
+
+/** The last frame of a connection (the close frame when the server closed). */
+export function lastFrame(conn: Connection): Frame | undefined {
+  return conn.frames[conn.frames.length - 1];
+}
+
+/**
+ * After bad input: a new connection still opens (the server did not crash or wedge). Returns the
+ * finding when it does not.
+ */
+export async function stillServing(ctx: CheckContext, what: string): Promise<Finding | undefined> {
+  const conn = ctx.connect();
+  const r = await conn.opened;
+  if (r.ok) return undefined;
+  return {
+    message: `After ${what}, a new connection did not open`,
+    expected: 'the server keeps serving: a new connection opens',
+    actual: describeOpenFailure(r, ctx.settings.timeoutMs),
+    count: 1,
+    occurrences: [],
+  };
+}

@@ -1,0 +1,87 @@
+/** The server messages of a wire log, and the shared observation as stream checks use it. */
+import { at, payloadOf, skip } from '../../src/runner/index.js';
+import type { CheckContext, Observation, Occurrence, Outcome } from '../../src/runner/index.js';
+import type { Spec } from '../../src/spec/model.js';
+import type { Connection, Frame } from '../../src/transport/index.js';
+
+/** One server message: the frame that carried it, the message, its name and payload. */
+export interface Received {
+  frame: Frame;
+  /** WebSocket: the parsed JSON; Socket.IO: `[event, ...args]`. */
+  value: unknown;
+  name?: string;
+  /** WebSocket: the object; Socket.IO: the first argument. */
+  payload: unknown;
+}
+
+const LIFECYCLE: Record<string, string> = { CONNECT: 'connect', CONNECT_ERROR: 'connect_error', DISCONNECT: 'disconnect' };
+
+/**
+ * The messages the server sent on a connection: WebSocket, every text frame that is JSON;
+ * Socket.IO, every EVENT packet, plus the lifecycle packets the document lists as messages.
+ */
+export function received(spec: Spec, conn: Connection, dir: 'in' | 'out' = 'in'): Received[] {
+  const lifecycle = new Set(spec.ext.lifecycle ?? []);
+  const out: Received[] = [];
+  for (const frame of conn.frames) {
+    if (frame.dir !== dir || frame.type !== 'text') continue;
+    if (spec.transport === 'socket.io') {
+      const packet = frame.sio?.packet;
+      if ((packet === 'EVENT' || packet === 'BINARY_EVENT') && frame.message !== undefined) {
+        out.push({ frame, value: frame.message, name: frame.name, payload: payloadOf(spec, frame.message) });
+      } else if (packet && LIFECYCLE[packet] && lifecycle.has(LIFECYCLE[packet])) {
+        const value = frame.sio?.data === undefined ? [LIFECYCLE[packet]] : [LIFECYCLE[packet], frame.sio.data];
+        out.push({ frame, value, name: LIFECYCLE[packet], payload: frame.sio?.data });
+      }
+    } else if (frame.json) {
+      out.push({ frame, value: frame.message, name: frame.name, payload: frame.message });
+    }
+  }
+  return out;
+}
+
+/** The observation, ready for a stream check, or the skip to return. */
+export type Observed = { ok: true; obs: Observation; frames: Frame[]; messages: Received[] } | { ok: false; outcome: Outcome };
+
+/** The observation's server frames and messages; a skip when it did not open or saw nothing. */
+export async function observed(ctx: CheckContext): Promise<Observed> {
+  const obs = await ctx.observation();
+  const opened = await obs.conn.opened;
+  if (!opened.ok) return { ok: false, outcome: skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`) };
+  const frames = obs.conn.frames.filter((f) => f.dir === 'in');
+  if (!frames.length) return { ok: false, outcome: skip(`the server sent nothing in the ${obs.observedMs} ms observed (raise --observe)`) };
+  return { ok: true, obs, frames, messages: received(ctx.spec, obs.conn) };
+}
+
+/** The skip of a stream check that found nothing it judges. */
+export function nothingToJudge(obs: Observation, what: string): Outcome {
+  return skip(`no ${what} in the ${obs.observedMs} ms observed (raise --observe, or check the triggers)`);
+}
+
+/** The server messages of one connection of the run. */
+export interface Stream {
+  conn: Connection;
+  messages: Received[];
+}
+
+/**
+ * Every connection of the run that received server messages (the observation first), once the
+ * other checks are done: per-connection ordering rules hold on every connection, not only on the
+ * observation (a lifecycle may be provoked by another check's request).
+ */
+export async function streams(ctx: CheckContext): Promise<{ ok: true; streams: Stream[] } | { ok: false; outcome: Outcome }> {
+  const conns = await ctx.wireLog();
+  const out = conns.map((conn) => ({ conn, messages: received(ctx.spec, conn) })).filter((s) => s.messages.length > 0);
+  if (!out.length) return { ok: false, outcome: skip('no connection of the run received a server message') };
+  return { ok: true, streams: out };
+}
+
+/** An occurrence at a frame of a connection (named unless it is the observation). */
+export function atIn(conn: Connection, frame: Frame, extra: Omit<Occurrence, 'frameIndex' | 'frame' | 'connection'> = {}): Occurrence {
+  return conn.label === 'observation' ? at(frame, extra) : { ...at(frame, extra), connection: conn.label };
+}
+
+/** The time budget of a check that reads the whole run's wire log. */
+export function runWideBudget(ctx: CheckContext): number {
+  return ctx.settings.observeMs + ctx.settings.timeoutMs * (ctx.spec.messages.length + 12) + 5000;
+}

@@ -1,0 +1,34 @@
+// Kiwi, "Client Commands": "{"type": "ping"} … Response: {"event": "pong"} … Use this to keep the
+// connection alive or check connectivity." Control plane: "Server responds with: { "type": "pong",
+// "timestamp": 1732735053.123 }".
+import { Findings, at, defineCheck, hasField, outgoing, payloadOf, verdictOf } from '../../src/runner/index.js';
+import { closedNow, describeAbsence, lastFrame, openOrSkip, waitForMessage } from '../expect/index.js';
+
+export default defineCheck({
+  id: 'ping-pong/app-ping',
+  category: 'ping-pong',
+  level: 'MUST',
+  description: 'Sends the documented application ping',
+  requirement: 'The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields.',
+  quote: '{"type": "ping"} … Response: {"event": "pong"} … Use this to keep the connection alive or check connectivity. (Kiwi, Client Commands)',
+  appliesTo: (spec) => (spec.ext.keepalive?.appPing ? true : 'the document has no application ping'),
+  async run(ctx) {
+    const rule = ctx.spec.ext.keepalive!.appPing!;
+    const conn = ctx.connect();
+    const open = await openOrSkip(conn, ctx);
+    if (!open.ok) return open.outcome;
+    const findings = new Findings();
+    const sent = conn.send(outgoing(ctx.spec, rule.ping, rule.payload));
+    const from = sent ? sent.index + 1 : conn.frames.length;
+    const pong = sent ? await waitForMessage(conn, [rule.pong], from, ctx.settings.timeoutMs) : null;
+    if (!pong) {
+      findings.add('no-pong', { message: `No ${rule.pong} answered ${rule.ping}`, expected: `${rule.pong} within ${ctx.settings.timeoutMs} ms`, actual: describeAbsence(conn, from, ctx.settings.timeoutMs, await closedNow(conn)) }, at(lastFrame(conn)));
+      return verdictOf(findings.list());
+    }
+    const payload = payloadOf(ctx.spec, pong.message);
+    for (const field of rule.pongFields ?? []) {
+      if (!hasField(payload, field)) findings.add(`field:${field}`, { message: `${rule.pong} lacks ${field}`, expected: `${rule.pong} with ${field}`, actual: `no ${field}` }, at(pong, { path: `$.${field}` }));
+    }
+    return verdictOf(findings.list());
+  },
+});

@@ -1,0 +1,29 @@
+// Coda, "Server Configuration": "ping_interval=20, # Ping interval (seconds)  ping_timeout=10,
+// # Ping timeout (seconds)".
+import { defineCheck, skip, verdictOf } from '../../src/runner/index.js';
+import { judgeBeats, observed } from '../expect/index.js';
+
+export default defineCheck({
+  id: 'ping-pong/server-keepalive',
+  category: 'ping-pong',
+  level: 'MUST',
+  description: 'Times the ping frames the server sends during the observation',
+  requirement:
+    'The server sends a WebSocket ping frame every documented interval (at most interval + min(timeout, interval) apart); judged only when --observe covers that window, otherwise skipped.',
+  quote: 'ping_interval=20, # Ping interval (seconds); ping_timeout=10, # Ping timeout (seconds) (Coda, Server Configuration)',
+  appliesTo: (spec) => (spec.ext.keepalive?.serverPing ? true : 'the document says the server sends no ping frames'),
+  async run(ctx) {
+    const rule = ctx.spec.ext.keepalive!.serverPing!;
+    const interval = ctx.settings.keepaliveIntervalMs ?? rule.intervalMs;
+    const docTimeout = rule.timeoutMs ?? rule.intervalMs;
+    const timeout = ctx.settings.keepaliveIntervalMs ? (docTimeout * ctx.settings.keepaliveIntervalMs) / rule.intervalMs : docTimeout;
+    const window = Math.round(interval + Math.min(timeout, interval));
+    const obs = await ctx.observation();
+    const opened = await obs.conn.opened;
+    if (!opened.ok) return skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`);
+    if (obs.observedMs < window) return skip(`--observe ${ctx.settings.observeMs} ms is shorter than the ping interval plus tolerance (${window} ms); raise --observe to judge it`);
+    const o = await observed(ctx);
+    const pings = o.ok ? o.frames.filter((f) => f.type === 'ping') : [];
+    return verdictOf(judgeBeats(pings, opened.ms, opened.ms + obs.observedMs, window, interval, 'a ping frame').list());
+  },
+});

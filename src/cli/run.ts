@@ -1,0 +1,82 @@
+/** `wsconform run <protocol|file> --url URL …`: the conformance suite against a running server. */
+import { CHECKS } from '../../conformance/index.js';
+import { createReporters, parseReporter, type ReporterSpec } from '../reporters/index.js';
+import { exitCodeOf, runSuite, SelectionError, selectChecks, splitList, UnreachableError } from '../runner/index.js';
+import { loadSpec } from '../spec/load.js';
+import type { CommandImpl } from './commands.js';
+import { UsageError } from './main.js';
+
+/** Parses a positive integer option (milliseconds). */
+export function msOption(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number of milliseconds above 0, got "${String(value)}"`);
+  return n;
+}
+
+/** Parses the --reporter values (default pretty to standard output). */
+export function reporterSpecs(values: unknown): ReporterSpec[] {
+  const list = (values as string[] | undefined) ?? ['pretty'];
+  try {
+    return list.map(parseReporter);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const impl: CommandImpl = async ({ args, opts, io }) => {
+  const [ref] = args as [string];
+  const url = opts.url as string | undefined;
+  if (!url) throw new UsageError('--url is required: the address of the server to test, e.g. --url ws://localhost:7789/api/events');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url "${url}" is not a URL (e.g. ws://localhost:7789/api/events)`);
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new UsageError(`--url must be ws://, wss://, http:// or https://, got ${parsed.protocol}//`);
+  const timeoutMs = msOption(opts.timeout, '--timeout');
+  const observeMs = msOption(opts.observe, '--observe');
+  const keepaliveIntervalMs = msOption(opts.keepaliveInterval, '--keepalive-interval');
+  const specs = reporterSpecs(opts.reporter);
+  const only = splitList(opts.only as string[] | undefined);
+  const skip = splitList(opts.skip as string[] | undefined);
+  const spec = await loadSpec(ref);
+  try {
+    selectChecks(CHECKS, only, skip);
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message);
+    throw err;
+  }
+  let out;
+  try {
+    out = createReporters(specs, { write: (t) => void io.out.write(t), isTTY: (io.out as { isTTY?: boolean }).isTTY });
+  } catch (err) {
+    throw new UsageError(`cannot write the report: ${(err as Error).message}`);
+  }
+  try {
+    const report = await runSuite(spec, CHECKS, {
+      url,
+      token: opts.token as string | undefined,
+      adminToken: opts.adminToken as string | undefined,
+      strict: !!opts.strict,
+      timeoutMs,
+      observeMs,
+      keepaliveIntervalMs,
+      only,
+      skip,
+      reporters: out.reporters,
+    });
+    return exitCodeOf(report);
+  } catch (err) {
+    if (err instanceof UnreachableError) {
+      io.err.write(`wsconform: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    await out.close();
+  }
+};
+
+export default impl;

@@ -1,0 +1,22 @@
+/**
+ * The `json` reporter: the run report as one JSON document, written when the run ends. Its
+ * shape is `RunReport` (src/runner/types.ts):
+ *
+ *   { tool: {name, version}, spec: {id, title, version, file}, url, startedAt, durationMs,
+ *     summary: {passed, failed, nonStrict, skipped, errors, total},
+ *     checks: [{ id, category, level, description, requirement, quote, verdict, durationMs,
+ *                reason?, findings: [{ message, expected, actual, count,
+ *                  occurrences: [{frameIndex, frame, path?, schemaPath?, connection?}] }] }] }
+ *
+ * `verdict` is pass | fail | non-strict | skip | error; `reason` says why a check was skipped or
+ * what went wrong in the kit; `connection` names the connection of a frame that is not the
+ * observation's. Tokens are redacted (`***`) throughout.
+ */
+import type { ReporterFactory } from './types.js';
+
+/** Builds the json reporter. */
+export const json: ReporterFactory = (out) => ({
+  onRunEnd(report) {
+    out.write(JSON.stringify(report, null, 2) + '\n');
+  },
+});

@@ -1,0 +1,57 @@
+/**
+ * The `pretty` reporter: one line per check as it finishes (verdict, id, time, skip reason),
+ * then requirement / expected / actual for every failure, then the summary line
+ * `12 passed, 1 failed, 3 skipped, 0 non-strict, 0 errors`.
+ */
+import type { CheckResult, RunReport, Summary } from '../runner/types.js';
+import type { Reporter, ReporterFactory, ReporterOutput } from './types.js';
+
+const LABEL: Record<CheckResult['verdict'], string> = { pass: 'PASS', fail: 'FAIL', 'non-strict': 'WARN', skip: 'SKIP', error: 'ERR ' };
+const COLOUR: Record<CheckResult['verdict'], string> = { pass: '32', fail: '31', 'non-strict': '33', skip: '90', error: '35' };
+
+/** The summary line of a run. */
+export function summaryLine(s: Summary): string {
+  return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.nonStrict} non-strict, ${s.errors} errors`;
+}
+
+/** The failure details of one check, as lines. */
+export function failureLines(r: CheckResult): string[] {
+  const lines = [`${r.id} (${r.level}, ${r.verdict})`, `  Requirement: ${r.requirement}`, `  Quote:       ${r.quote}`];
+  if (r.verdict === 'error') lines.push(`  Error:       ${r.reason}`);
+  for (const f of r.findings) {
+    lines.push(`  - ${f.message}${f.count > 1 ? ` (${f.count} times)` : ''}`);
+    lines.push(`    Expected: ${f.expected}`);
+    lines.push(`    Actual:   ${f.actual}`);
+    for (const o of f.occurrences) {
+      const where = [o.frameIndex !== undefined ? `frame #${o.frameIndex}` : undefined, o.path, o.schemaPath ? `schema ${o.schemaPath}` : undefined].filter(Boolean).join(', ');
+      lines.push(`    at ${where || 'the connection'}${o.frame ? `: ${o.frame}` : ''}`);
+    }
+  }
+  return lines;
+}
+
+/** Builds the pretty reporter. */
+export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
+  const colour = (code: string, text: string) => (out.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+  let width = 30;
+  return {
+    onRunStart(run) {
+      width = Math.max(30, ...run.checks.map((c) => c.id.length)) + 2;
+      out.write(`wsconform: ${run.spec.title} (${run.spec.id} ${run.spec.version}) at ${run.url}\n`);
+      out.write(`  ${run.checks.length} checks, timeout ${run.timeoutMs} ms, observe ${run.observeMs} ms${run.strict ? ', strict' : ''}\n\n`);
+    },
+    onCheckResult(r) {
+      const time = `${r.durationMs} ms`.padStart(8);
+      const extra = r.verdict === 'skip' || r.verdict === 'error' ? `  ${r.reason}` : r.findings.length ? `  ${r.findings[0].message}${r.findings.length > 1 ? ` (+${r.findings.length - 1} more)` : ''}` : '';
+      out.write(`  ${colour(COLOUR[r.verdict], LABEL[r.verdict])}  ${r.id.padEnd(width)}${time}${extra}\n`);
+    },
+    onRunEnd(report: RunReport) {
+      const bad = report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'non-strict' || c.verdict === 'error');
+      if (bad.length) {
+        out.write('\n');
+        for (const r of bad) out.write(failureLines(r).join('\n') + '\n\n');
+      } else out.write('\n');
+      out.write(`${summaryLine(report.summary)} (${report.durationMs} ms)\n`);
+    },
+  };
+};

@@ -1,0 +1,10 @@
+/** The runner library: declare checks, run them against a server, grade the verdicts. */
+export { defineCheck, pass, skip, verdictOf } from './define-check.js';
+export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
+export { fieldAt, hasField, outgoing, payloadOf, triggerPayload } from './messages.js';
+export { initialMessagesFor } from './observation.js';
+export { REDACTED, redactor, redactDeep } from './redact.js';
+export { DEFAULT_OBSERVE_MS, DEFAULT_TIMEOUT_MS, exitCodeOf, grade, runSuite, summarize, UnreachableError, type RunOptions } from './run.js';
+export { SelectionError, selectChecks, splitList } from './select.js';
+export { presentToken, resolveTargets, tokenOf } from './target.js';
+export type * from './types.js';

@@ -1,0 +1,169 @@
+/** The data of a conformance run: checks as declared, their verdicts and findings, the report. */
+import type { Spec } from '../spec/model.js';
+import type { Validator } from '../spec/validator.js';
+import type { Connection } from '../transport/types.js';
+
+/** A requirement's level (RFC 2119). A missed SHOULD is `non-strict` unless the run is strict. */
+export type Level = 'MUST' | 'SHOULD';
+
+/** The graded verdict of a check. */
+export type Verdict = 'pass' | 'fail' | 'non-strict' | 'skip' | 'error';
+
+/** Where a deviation was seen: a frame of a connection's wire log. */
+export interface Occurrence {
+  /** Index of the frame in its connection's wire log. */
+  frameIndex?: number;
+  /** The frame's text, shortened (tokens redacted). */
+  frame?: string;
+  /** JSON path of the offending value inside the message. */
+  path?: string;
+  /** JSON Schema path of the failing keyword. */
+  schemaPath?: string;
+  /** The connection whose wire log holds the frame, when it is not the observation. */
+  connection?: string;
+}
+
+/**
+ * One kind of deviation, with how often it happened and its first occurrences. A stream that
+ * repeats a fault a hundred times yields one finding with `count: 100`, not a hundred.
+ */
+export interface Finding {
+  /** One sentence naming the deviation. */
+  message: string;
+  /** What the document requires. */
+  expected: string;
+  /** What the server did. */
+  actual: string;
+  /** How many times it happened. */
+  count: number;
+  /** The first occurrences (at most 3). */
+  occurrences: Occurrence[];
+}
+
+/** What a check's `run` returns. */
+export type Outcome =
+  | { verdict: 'pass'; note?: string }
+  | { verdict: 'skip'; reason: string }
+  | { verdict: 'fail'; findings: Finding[] };
+
+/** A check, as declared with `defineCheck`. */
+export interface CheckDef {
+  /** Stable id `category/name`; never a position. */
+  id: string;
+  category: string;
+  level: Level;
+  /** What the tool does, in a short phrase. */
+  description: string;
+  /** What the server must do, as one sentence. */
+  requirement: string;
+  /** The document (or RFC) sentence the check enforces. */
+  quote: string;
+  /** `true`, or the reason the check does not apply to this document. */
+  appliesTo(spec: Spec): true | string;
+  /** Runs the check. A thrown exception is an `error` of the kit, never a `fail` of the server. */
+  run(ctx: CheckContext): Promise<Outcome>;
+  /** The check's own time budget in ms (default: derived from the run's timeouts). */
+  budgetMs?(ctx: CheckContext): number;
+}
+
+/** Which credential a connection presents. */
+export type Credential = 'best' | 'admin' | 'user' | 'anonymous' | { token: string; means?: import('../spec/extension.js').AuthMeans };
+
+/** Options of `ctx.connect`. */
+export interface CheckConnectOptions {
+  /** Channel address (WebSocket path or Socket.IO namespace); default: the run's primary channel. */
+  address?: string;
+  /** Default `best`: the admin token, else the token, else none. */
+  as?: Credential;
+  /** Handshake timeout (default: the run's timeout). */
+  timeoutMs?: number;
+}
+
+/** The shared observation: one connection that sent the triggers and listened for `observeMs`. */
+export interface Observation {
+  conn: Connection;
+  /** How long the observation listened after the connection opened. */
+  observedMs: number;
+  /** Wire names of the triggers sent, in order, and the ones left out (missing credentials). */
+  sent: string[];
+  unsent: { message: string; needs: string }[];
+}
+
+/** A channel of the server under test: its documented address and the URL for it. */
+export interface ChannelTarget {
+  address: string;
+  url: string;
+}
+
+/** The run options a check sees. */
+export interface RunSettings {
+  url: string;
+  token?: string;
+  adminToken?: string;
+  strict: boolean;
+  /** Waiting time for one expected answer, in ms. */
+  timeoutMs: number;
+  /** How long the observation connection listens, in ms. */
+  observeMs: number;
+  /** The server's keepalive interval when configured differently from the document. */
+  keepaliveIntervalMs?: number;
+}
+
+/** What a check's `run` receives. */
+export interface CheckContext {
+  spec: Spec;
+  validator: Validator;
+  settings: RunSettings;
+  /** The primary channel (observation, active checks) and every documented channel. */
+  primary: ChannelTarget;
+  channels: ChannelTarget[];
+  /** The shared observation (started on first use, shared by every check). */
+  observation(): Promise<Observation>;
+  /** Opens a connection; it is closed when the check ends. */
+  connect(options?: CheckConnectOptions): Connection;
+  /**
+   * Every connection of the run, once every other check has finished (except the checks that
+   * read the wire log themselves).
+   */
+  wireLog(): Promise<Connection[]>;
+  /** Waits; resolves early when the check is aborted. */
+  sleep(ms: number): Promise<void>;
+  /** Aborted when the check's budget or the run's global timeout runs out. */
+  signal: AbortSignal;
+}
+
+/** The verdict on one check, as reported. */
+export interface CheckResult {
+  id: string;
+  category: string;
+  level: Level;
+  description: string;
+  requirement: string;
+  quote: string;
+  verdict: Verdict;
+  durationMs: number;
+  /** Why the check was skipped, or what went wrong in the kit (`error`). */
+  reason?: string;
+  findings: Finding[];
+}
+
+/** Counts by verdict. */
+export interface Summary {
+  passed: number;
+  failed: number;
+  nonStrict: number;
+  skipped: number;
+  errors: number;
+  total: number;
+}
+
+/** The report of a run (the `json` reporter writes exactly this). */
+export interface RunReport {
+  tool: { name: string; version: string };
+  spec: { id: string; title: string; version: string; file: string };
+  url: string;
+  startedAt: string;
+  durationMs: number;
+  summary: Summary;
+  checks: CheckResult[];
+}

@@ -1,0 +1,54 @@
+/** A plain WebSocket connection whose text frames hold JSON messages. */
+import { WebSocket } from 'ws';
+import { BaseConnection, DEFAULT_MAX_PAYLOAD, withQuery } from './base.js';
+import type { ConnectOptions, Frame } from './types.js';
+
+/** Opens a WebSocket connection; the attempt starts at once. */
+export class WebSocketConnection extends BaseConnection {
+  constructor(options: ConnectOptions) {
+    super(options);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(withQuery(options.url, options.query), {
+        headers: options.headers,
+        handshakeTimeout: options.timeoutMs,
+        maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+        perMessageDeflate: false,
+        followRedirects: false,
+      });
+    } catch (err) {
+      this.settleOpen({ ok: false, ms: 0, kind: 'error', detail: (err as Error).message });
+      this.settleClosed(1006, 'invalid URL');
+      return;
+    }
+    this.attach(ws);
+    ws.on('open', () => this.settleOpen({ ok: true, ms: this.now() }));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) {
+        this.record({ dir: 'in', type: 'binary', bytes: data.length, text: data.subarray(0, 64).toString('hex') });
+        return;
+      }
+      const text = data.toString('utf8');
+      this.record({ dir: 'in', type: 'text', bytes: data.length, text, ...parseJson(text) });
+    });
+  }
+
+  send(message: unknown): Frame | undefined {
+    const text = JSON.stringify(message);
+    return this.transmit(text, { json: true, message });
+  }
+
+  sendText(text: string): Frame | undefined {
+    return this.transmit(text, parseJson(text));
+  }
+
+}
+
+/** Parses a text frame's JSON: the message, or why it is not JSON. */
+export function parseJson(text: string): Pick<Frame, 'json' | 'message' | 'parseError'> {
+  try {
+    return { json: true, message: JSON.parse(text) };
+  } catch (err) {
+    return { json: false, parseError: (err as Error).message };
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceServer } from '../../reference-server/index.js';
+import { runCli } from '../helpers.js';
+import { deadPort } from '../runner/servers.js';
+
+type Server = Awaited<ReturnType<typeof startReferenceServer>>;
+const FAST = ['--timeout', '1000', '--observe', '400'];
+const servers: Server[] = [];
+let kiwi: Server;
+let echoing: Server;
+
+beforeAll(async () => {
+  kiwi = await startReferenceServer({ protocol: 'kiwi', port: 0, instant: true });
+  echoing = await startReferenceServer({ protocol: 'aragora', port: 0, instant: true, token: 'tok-SECRET-1', faults: ['echo-token'] });
+  servers.push(kiwi, echoing);
+});
+afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+describe('wsconform run', () => {
+  it('answers --help with examples and exit codes', async () => {
+    const r = await runCli(['run', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Exit codes: 0 no check failed');
+    expect(r.stdout).toContain('wsconform run kiwi --url ws://localhost:7789/api/events');
+  });
+
+  it('exits 0 and prints progress and the summary line against a conforming server', async () => {
+    const r = await runCli(['run', 'kiwi', '--url', kiwi.url, ...FAST]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^ {2}PASS {2}ping-pong\/app-ping +\d+ ms$/m);
+    expect(r.stdout).toMatch(/^ {2}SKIP {2}auth\/valid-token +\d+ ms {2}the document has no authentication$/m);
+    expect(r.stdout).toMatch(/^14 passed, 0 failed, 13 skipped, 0 non-strict, 0 errors \(\d+ ms\)$/m);
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 1 on a failed MUST, redacting the token in every report, evidence included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsconform-run-'));
+    const json = join(dir, 'report.json');
+    const xml = join(dir, 'report.xml');
+    const r = await runCli(['run', 'aragora', '--url', echoing.url, '--token', 'tok-SECRET-1', ...FAST, '--only', 'auth', '--reporter', 'pretty', '--reporter', `json:${json}`, '--reporter', `junit:${xml}`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}FAIL {2}auth\/token-not-echoed/m);
+    expect(r.stdout).toContain('***');
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const echoed = report.checks.find((c: { id: string }) => c.id === 'auth/token-not-echoed');
+    expect(echoed.verdict).toBe('fail');
+    expect(echoed.findings[0].occurrences[0].frame).toContain('***');
+    for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(xml, 'utf8')]) expect(text).not.toContain('tok-SECRET-1');
+    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks']);
+    expect(readFileSync(xml, 'utf8')).toContain('<testcase name="auth/token-not-echoed" classname="auth"');
+  });
+
+  it('exits 2 when nothing listens at --url', async () => {
+    const port = await deadPort();
+    const r = await runCli(['run', 'kiwi', '--url', `ws://127.0.0.1:${port}/api/events`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`wsconform: cannot reach ws://127.0.0.1:${port}/api/events: no server at 127.0.0.1:${port} (127.0.0.1:${port} ECONNREFUSED)\n`);
+  });
+
+  it('exits 2 for usage and document errors, naming the problem', async () => {
+    const cases: [string[], string][] = [
+      [['run', 'kiwi'], '--url is required'],
+      [['run', 'kiwi', '--url', 'not a url'], '--url "not a url" is not a URL'],
+      [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--timeout', '0'], '--timeout must be a whole number of milliseconds above 0, got "0"'],
+      [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--only', 'pingpong'], '"pingpong" is neither a check id nor a category'],
+      [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--reporter', 'tap'], 'unknown reporter "tap"'],
+      [['run', 'no-such-protocol', '--url', 'ws://127.0.0.1:1/'], '[WSC_SPEC_NOT_FOUND]'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect([r.code, r.stderr.includes(message)], `${args.join(' ')}: ${r.stderr}`).toEqual([2, true]);
+    }
+  });
+});
+
+describe('wsconform list', () => {
+  it('prints every check with its level and whether it applies to the document', async () => {
+    const r = await runCli(['list', 'kiwi']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('Kiwi voice assistant event stream (kiwi 1.0.0): 27 checks, 14 apply');
+    expect(lines).toContain('ping-pong/app-ping            ping-pong         MUST    applies');
+    expect(lines).toContain('envelope/known-messages       envelope          SHOULD  applies');
+    expect(lines).toContain('auth/valid-token              auth              MUST    not applicable: the document has no authentication');
+    expect(lines).toContain('  The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields.');
+  });
+
+  it('prints the list as JSON with --json', async () => {
+    const r = await runCli(['list', 'gemini-chat', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.spec.id).toBe('gemini-chat');
+    expect(doc.checks).toHaveLength(27);
+    expect(doc.checks.find((c: { id: string }) => c.id === 'ping-pong/ws-ping-frame')).toMatchObject({ category: 'ping-pong', level: 'MUST', applies: false, reason: 'Socket.IO keeps connections alive with Engine.IO heartbeats (ping-pong/socketio-heartbeat)' });
+    expect(doc.checks.find((c: { id: string }) => c.id === 'auth/privileged-feed')).toMatchObject({ applies: true });
+  });
+});
+
+describe('wsconform demo', () => {
+  it('runs the whole suite against the reference server of all six protocols in a few seconds and exits 0', async () => {
+    const t0 = performance.now();
+    const r = await runCli(['demo']);
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^\d+ passed, 0 failed, \d+ skipped, 0 non-strict, 0 errors \(\d+ ms\)$/gm)).toHaveLength(6);
+    expect(r.stdout).toMatch(/^demo: 6 protocols, \d+ passed, 0 failed, \d+ skipped, 0 non-strict, 0 errors in [\d.]+ s$/m);
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it('answers --help and refuses an unknown protocol with exit 2', async () => {
+    expect((await runCli(['demo', '--help'])).stdout).toContain('Exit codes: 0 no check failed on any protocol');
+    const r = await runCli(['demo', '--protocol', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"nope" is not a built-in protocol');
+  });
+});

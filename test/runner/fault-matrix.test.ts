@@ -1,0 +1,87 @@
+/**
+ * The fault matrix: the whole suite against the reference server of every built-in protocol,
+ * without faults (every check passes or does not apply) and once per fault and protocol (every
+ * check the fault `catches` fails). Servers stream instantly and ping every 200 ms, so a run
+ * takes about half a second; tests run concurrently.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { CHECKS } from '../../conformance/index.js';
+import { FAULTS, startReferenceServer } from '../../reference-server/index.js';
+import { runSuite } from '../../src/runner/index.js';
+import type { RunReport } from '../../src/runner/types.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { BUILTIN_PROTOCOLS } from '../../src/spec/paths.js';
+
+// A run mostly waits (observation window, timeouts): more runs at once than the default 5.
+vi.setConfig({ maxConcurrency: 12 });
+
+const TOKENS = { token: 'matrix-user-token', adminToken: 'matrix-admin-token' };
+// A generous timeout: only failing waits reach it, and a loaded CI machine is slow to connect.
+const SETTINGS = { keepaliveIntervalMs: 200, timeoutMs: 2000, observeMs: 500 };
+
+async function runAgainst(protocol: string, faults: string[], options: { strict?: boolean; only?: string[] } = {}): Promise<RunReport> {
+  const spec = await loadSpec(protocol);
+  const server = await startReferenceServer({ protocol, port: 0, instant: true, ...TOKENS, keepaliveIntervalMs: SETTINGS.keepaliveIntervalMs, faults });
+  try {
+    return await runSuite(spec, CHECKS, { url: server.url, ...TOKENS, ...SETTINGS, ...options });
+  } finally {
+    await server.close();
+  }
+}
+
+describe.concurrent('the reference server without faults', () => {
+  for (const protocol of BUILTIN_PROTOCOLS) {
+    it(`passes every applicable check of ${protocol}, and skips only the checks its document does not call for`, async () => {
+      const spec = await loadSpec(protocol);
+      const report = await runAgainst(protocol, []);
+      const notPassed = report.checks.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip');
+      expect(notPassed.map((c) => ({ id: c.id, verdict: c.verdict, reason: c.reason, findings: c.findings }))).toEqual([]);
+      const skips = report.checks.filter((c) => c.verdict === 'skip');
+      expect(skips.map((c) => [c.id, c.reason])).toEqual(skips.map((c) => [c.id, CHECKS.find((d) => d.id === c.id)!.appliesTo(spec)]));
+      expect(report.summary.passed).toBeGreaterThan(10);
+    });
+  }
+});
+
+describe.concurrent('the reference server with one fault', () => {
+  for (const fault of FAULTS) {
+    for (const protocol of fault.protocols) {
+      it(`catches ${fault.name} on ${protocol}: ${fault.catches.join(', ')} fail`, async () => {
+        const report = await runAgainst(protocol, [fault.name]);
+        const levels = new Map(CHECKS.map((c) => [c.id, c.level]));
+        const got = Object.fromEntries(fault.catches.map((id) => [id, report.checks.find((c) => c.id === id)?.verdict]));
+        expect(got).toEqual(Object.fromEntries(fault.catches.map((id) => [id, levels.get(id) === 'SHOULD' ? 'non-strict' : 'fail'])));
+        for (const id of fault.catches) expect(report.checks.find((c) => c.id === id)!.findings.length).toBeGreaterThan(0);
+        expect(report.checks.filter((c) => c.verdict === 'error').map((c) => [c.id, c.reason])).toEqual([]);
+        const should = fault.catches.filter((id) => levels.get(id) === 'SHOULD');
+        if (should.length) {
+          const strict = await runAgainst(protocol, [fault.name], { strict: true, only: should });
+          expect(Object.fromEntries(strict.checks.map((c) => [c.id, c.verdict]))).toEqual(Object.fromEntries(should.map((id) => [id, 'fail'])));
+        }
+      });
+    }
+  }
+});
+
+describe('the fault list', () => {
+  it('catches every check of the registry with at least one fault', () => {
+    const caught = new Set(FAULTS.filter((f) => f.protocols.length > 0).flatMap((f) => f.catches));
+    expect(CHECKS.map((c) => c.id).filter((id) => !caught.has(id))).toEqual([]);
+  });
+
+  it('lists each fault only for protocols whose document has the rule its checks enforce', async () => {
+    const notApplicable: string[] = [];
+    for (const f of FAULTS) {
+      for (const protocol of f.protocols) {
+        const spec = await loadSpec(protocol);
+        for (const id of f.catches) if (CHECKS.find((c) => c.id === id)!.appliesTo(spec) !== true) notApplicable.push(`${f.name} on ${protocol}: ${id}`);
+      }
+    }
+    expect(notApplicable).toEqual([]);
+  });
+
+  it('names only check ids of the registry in catches', () => {
+    const ids = new Set(CHECKS.map((c) => c.id));
+    expect(FAULTS.flatMap((f) => f.catches).filter((id) => !ids.has(id))).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../conformance/index.js';
+import { runSuite, UnreachableError } from '../../src/runner/index.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { deadPort, silentServer, wsServer, type TestServer } from './servers.js';
+import { result, run, verdicts } from './suite.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('a run against a hostile server never hangs', () => {
+  it('fails handshake/upgrade and skips the rest when the server accepts TCP and never answers the handshake', async () => {
+    server = await silentServer();
+    const t0 = performance.now();
+    const report = await run('kiwi', server.url);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    const upgrade = result(report, 'handshake/upgrade');
+    expect(upgrade.verdict).toBe('fail');
+    expect(upgrade.findings).toEqual([
+      {
+        message: 'The channel /api/events did not open',
+        expected: '101 Switching Protocols at /api/events within 500 ms',
+        actual: 'no answer to the opening handshake within 500 ms',
+        count: 1,
+        occurrences: [{ frameIndex: 0, frame: '(close frame, code 1006)' }],
+      },
+    ]);
+    expect(report.summary).toEqual({ passed: 0, failed: 1, nonStrict: 0, skipped: 26, errors: 0, total: 27 });
+    expect(result(report, 'ping-pong/app-ping').reason).toBe('could not connect (no answer to the opening handshake within 500 ms); handshake/upgrade reports it');
+    expect(result(report, 'envelope/schema').reason).toBe('the observation connection did not open (no answer to the opening handshake); handshake/upgrade reports it');
+  });
+
+  it('fails envelope/json-objects with the garbage as evidence when the server sends text that is not JSON', async () => {
+    server = await wsServer('/api/events', (ws) => {
+      ws.send('garbage!!');
+      ws.send('{"event":"LLM_TOKEN"');
+    });
+    const report = await run('kiwi', server.url);
+    expect(result(report, 'envelope/json-objects').findings).toEqual([
+      { message: 'A text frame is not JSON', expected: 'a JSON object', actual: 'text that is not JSON: "garbage!!"', count: 2, occurrences: [{ frameIndex: 0, frame: 'garbage!!' }, { frameIndex: 1, frame: '{"event":"LLM_TOKEN"' }] },
+    ]);
+    expect(verdicts(report, 'handshake/upgrade', 'envelope/text-frames', 'envelope/json-objects', 'ping-pong/app-ping', 'request-response/replies', 'robustness/oversized-frame')).toEqual({
+      'handshake/upgrade': 'pass',
+      'envelope/text-frames': 'pass',
+      'envelope/json-objects': 'fail',
+      'ping-pong/app-ping': 'fail',
+      'request-response/replies': 'fail',
+      'robustness/oversized-frame': 'fail',
+    });
+  });
+
+  it('fails the checks that need an open connection when the server closes every connection at once', async () => {
+    server = await wsServer('/api/events', (ws) => ws.close(1011, 'bye'));
+    const report = await run('kiwi', server.url);
+    const upgrade = result(report, 'handshake/upgrade');
+    expect(upgrade.findings[0].message).toBe('The channel /api/events closed right after opening');
+    expect(upgrade.findings[0].actual).toMatch(/^the server closed the connection \(code 1011, reason "bye"\) after \d+ ms$/);
+    expect(upgrade.findings[0].occurrences).toEqual([{ frameIndex: 0, frame: '(close frame, code 1011, reason "bye")' }]);
+    expect(verdicts(report, 'handshake/upgrade', 'ping-pong/app-ping', 'ping-pong/ws-ping-frame', 'request-response/replies', 'robustness/invalid-json', 'robustness/unknown-message', 'robustness/oversized-frame')).toEqual({
+      'handshake/upgrade': 'fail',
+      'ping-pong/app-ping': 'fail',
+      'ping-pong/ws-ping-frame': 'fail',
+      'request-response/replies': 'fail',
+      'robustness/invalid-json': 'fail',
+      'robustness/unknown-message': 'fail',
+      'robustness/oversized-frame': 'fail',
+    });
+    expect(result(report, 'envelope/json-objects').verdict).toBe('skip');
+  });
+
+  it('fails envelope/text-frames when the server sends a 50 MB frame, beyond the client limit, and still finishes', async () => {
+    const huge = 'x'.repeat(50 * 1024 * 1024);
+    server = await wsServer('/api/events', (ws) => ws.send(huge));
+    const t0 = performance.now();
+    const report = await run('kiwi', server.url, { only: ['envelope', 'handshake'] });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(result(report, 'envelope/text-frames').findings).toEqual([
+      {
+        message: 'The server sent a frame the client could not read',
+        expected: 'a text frame holding JSON',
+        actual: "a frame larger than the client's limit (Max payload size exceeded)",
+        count: 1,
+        occurrences: [{ frameIndex: 0, frame: "(a frame larger than the client's limit (Max payload size exceeded))" }],
+      },
+    ]);
+  });
+
+  it('throws UnreachableError before any check when the connection is refused at every address', async () => {
+    const port = await deadPort();
+    const spec = await loadSpec('kiwi');
+    const started: string[] = [];
+    const attempt = runSuite(spec, CHECKS, { url: `ws://127.0.0.1:${port}/api/events`, reporters: [{ onRunStart: () => void started.push('run') }] });
+    await expect(attempt).rejects.toBeInstanceOf(UnreachableError);
+    await expect(attempt).rejects.toThrow(`cannot reach ws://127.0.0.1:${port}/api/events: no server at 127.0.0.1:${port} (127.0.0.1:${port} ECONNREFUSED)`);
+    expect(started).toEqual([]);
+  });
+});
