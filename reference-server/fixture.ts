@@ -46,6 +46,11 @@ export interface FixtureLine {
   template: Template;
   /** Wire name, read from the template (may be undefined for a broken frame, caught by the check). */
   name?: string;
+  /**
+   * Set by `wsconform record` on a frame the recorded server sent that does not conform, with
+   * its issues: the frame is replayed verbatim and exempt from validation at load.
+   */
+  nonconforming?: string[];
 }
 
 /** A script line. */
@@ -73,7 +78,7 @@ export interface Fixture {
 }
 
 const HEADER_KEYS = new Set(['wsconform', 'version', 'protocol', 'title', 'description', 'epoch', 'timestampFormat', 'repeat', 'repeatGapMs', 'replayBufferSize', 'state']);
-const STREAM_KEYS = new Set(['at', 'frame', 'note']);
+const STREAM_KEYS = new Set(['at', 'frame', 'note', 'nonconforming']);
 const SCRIPT_KEYS = new Set(['on', 'at', 'frame', 'to', 'variant', 'note']);
 const TARGETS = new Set<Target>(['self', 'others', 'all', 'room', 'monitors']);
 
@@ -128,6 +133,10 @@ export function parseFixture(text: string, file: string, nameOf: (frame: unknown
       return fail(lineNo, (err as Error).message);
     }
     const base: FixtureLine = { line: lineNo, at: at as number, template, name: nameOf(value.frame) };
+    if ('nonconforming' in value) {
+      if (!Array.isArray(value.nonconforming) || !value.nonconforming.every((x) => typeof x === 'string')) fail(lineNo, '"nonconforming" must be a list of strings (the issues of a recorded frame)');
+      base.nonconforming = value.nonconforming as string[];
+    }
     if (isScript) {
       if (typeof value.on !== 'string' || value.on === '') fail(lineNo, '"on" must be a client message name or a $hook');
       if ((at as number) < 0) fail(lineNo, 'a script line\'s "at" must be >= 0 (ms after the trigger)');

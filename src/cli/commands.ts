@@ -120,6 +120,30 @@ Example:
     load: () => import('./demo.js'),
   },
   {
+    name: 'record',
+    description: 'Record a live stream into a fixture that `wsconform serve` replays.',
+    args: [SPEC_ARG],
+    options: [
+      { flags: '--url <url>', description: 'the server to record (ws://… or, for Socket.IO, http://…)' },
+      { flags: '-o, --out <file>', description: 'the fixture file to write', default: 'recording.jsonl' },
+      { flags: '--duration <ms>', description: 'how long to record after connecting', default: '5000' },
+      { flags: '--send <file>', description: 'client messages to send: JSON Lines of {"at": ms, "frame": message}, or bare messages sent at once' },
+      { flags: '--token <token>', description: 'token presented the way the document says (redacted in output)' },
+      { flags: '--default-fixture <file>', description: 'where to borrow scripts the recording did not see (default: the built-in scenario)' },
+    ],
+    help: `Every message is validated as it arrives; one that does not conform is kept verbatim and marked
+"nonconforming" with its issues, so serve replays the drift faithfully. Nothing is dropped: a text
+frame that is not JSON is kept as a comment line. The documented initial messages become the
+$connect script, the first documented reply to each sent message becomes that message's script.
+
+Exit codes: 0 recorded; 2 usage error or the server could not be reached.
+
+Example:
+  wsconform record kiwi --url ws://localhost:7789/api/events --duration 10000 --out kiwi-live.jsonl
+  wsconform serve kiwi --fixture kiwi-live.jsonl`,
+    load: () => import('./record.js'),
+  },
+  {
     name: 'docs',
     description: 'Generate HTML or Markdown documentation with @asyncapi/generator (offline).',
     args: [{ name: 'protocol', description: 'a built-in protocol id, the path of an AsyncAPI document, or all', required: true }],

@@ -1,0 +1,216 @@
+/**
+ * Records a live stream into a fixture that the reference server replays (fixtures/README.md).
+ *
+ * Every received message is validated as it arrives. A message that does not conform is kept,
+ * verbatim, with a `nonconforming` list of its issues: the replay then reproduces the drift
+ * faithfully, for client authors. Nothing received is dropped. A text frame that is not JSON
+ * or a binary frame cannot be a fixture frame; it is kept as a comment line with its
+ * text, so the file still holds it.
+ *
+ * The fixture's parts:
+ * - the documented initial messages at the start of the stream become the `$connect` script;
+ * - the first documented reply after each message sent (`--send`) becomes that message's script;
+ * - everything else becomes stream lines at the time it arrived;
+ * - scripts the document needs but the recording did not see (a request never sent, a
+ *   `$hook`) are copied from the protocol's default fixture, marked with a note.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { presentToken } from '../runner/target.js';
+import type { Spec } from '../spec/model.js';
+import { packageRoot } from '../spec/paths.js';
+import { validatorFor } from '../spec/validator.js';
+import { connect, type Frame } from '../transport/index.js';
+
+/** A client message to send during the recording. */
+export interface SendLine {
+  /** Milliseconds after the connection opened. */
+  at: number;
+  /** The message (WebSocket: the JSON object; Socket.IO: `[event, ...args]`). */
+  frame: unknown;
+}
+
+/** Options of `record`. */
+export interface RecordOptions {
+  spec: Spec;
+  url: string;
+  /** How long to record after the connection opens (ms). */
+  durationMs: number;
+  send?: SendLine[];
+  token?: string;
+  /** Handshake timeout (ms, default 5000). */
+  timeoutMs?: number;
+  /** Called for each received message (progress). */
+  onMessage?: (count: number, nonconforming: number) => void;
+  /** The default fixture to borrow unrecorded scripts from (default: the built-in one, if any). */
+  defaultFixture?: string;
+}
+
+/** The result of a recording. */
+export interface Recording {
+  /** The fixture text (JSON Lines). */
+  text: string;
+  /** Messages received. */
+  messages: number;
+  /** How many of them do not conform to the document. */
+  nonconforming: number;
+  /** Frames kept as comments (not JSON, binary). */
+  unreplayable: number;
+  /** How the connection ended, if the server closed it. */
+  closedBy?: string;
+}
+
+/** Thrown when the server cannot be reached (the CLI exits 2). */
+export class RecordConnectError extends Error {}
+
+/** `${` starts a fixture marker; a recorded literal must not. */
+function escapeMarkers(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\$\{/g, '$${');
+  if (Array.isArray(value)) return value.map(escapeMarkers);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeMarkers(v)]));
+  return value;
+}
+
+/** The script lines of the default fixture for every trigger the recording did not script. */
+function borrowedScripts(file: string | undefined, recorded: Set<string>): string[] {
+  if (!file) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line.startsWith('{')) continue;
+    const value = JSON.parse(line) as Record<string, unknown>;
+    if (typeof value.on === 'string' && !recorded.has(value.on)) out.push(JSON.stringify({ ...value, note: 'copied from the default fixture: not recorded' }));
+  }
+  return out;
+}
+
+/** The built-in default fixture of a protocol (the first scenario file in fixtures/<id>/). */
+export function defaultFixtureOf(spec: Spec): string | undefined {
+  const dir = join(packageRoot(), 'fixtures', spec.id);
+  try {
+    const file = readdirSync(dir).find((f) => f.endsWith('.jsonl') && f !== 'examples.jsonl');
+    return file ? join(dir, file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records a live stream; resolves with the fixture text. */
+export async function record(options: RecordOptions): Promise<Recording> {
+  const { spec } = options;
+  const validator = validatorFor(spec);
+  const conn = connect(spec.transport, {
+    url: options.url,
+    timeoutMs: options.timeoutMs ?? 5000,
+    nameOf: (m, d) => validator.nameOf(m, d),
+    label: 'record',
+    ...presentToken(spec, options.token),
+  });
+  const opened = await conn.opened;
+  if (!opened.ok) throw new RecordConnectError(`cannot connect to ${options.url}: ${opened.detail}`);
+
+  const timers: NodeJS.Timeout[] = [];
+  for (const s of options.send ?? []) timers.push(setTimeout(() => conn.isOpen() && conn.send(s.frame), s.at));
+  // Progress: messages so far and how many do not conform (validated as they arrive).
+  let messages = 0;
+  let nonconforming = 0;
+  let seen = 0;
+  const progress = setInterval(() => {
+    for (; seen < conn.frames.length; seen++) {
+      const f = conn.frames[seen];
+      if (f.dir !== 'in' || f.message === undefined) continue;
+      messages++;
+      if (!validator.validate(f.message, 'receive').valid) nonconforming++;
+    }
+    options.onMessage?.(messages, nonconforming);
+  }, 250);
+  let stop: ReturnType<typeof setTimeout> | undefined;
+  const closedEarly = await Promise.race([conn.closed, new Promise<undefined>((r) => (stop = setTimeout(() => r(undefined), options.durationMs)))]);
+  clearTimeout(stop);
+  for (const t of timers) clearTimeout(t);
+  clearInterval(progress);
+  if (!closedEarly) await conn.close();
+  return buildFixture(options, conn.frames, opened.ms, closedEarly ? `${closedEarly.by} (code ${closedEarly.code})` : undefined);
+}
+
+/** Turns a wire log into fixture text (exported for tests). */
+export function buildFixture(options: Pick<RecordOptions, 'spec' | 'url' | 'durationMs' | 'defaultFixture'>, frames: readonly Frame[], t0: number, closedBy?: string): Recording {
+  const { spec } = options;
+  const validator = validatorFor(spec);
+  const lines: string[] = [];
+  const header = {
+    wsconform: 'fixture',
+    version: 1,
+    protocol: spec.id,
+    title: `Recorded from ${options.url}`,
+    description: `wsconform record, ${options.durationMs} ms${closedBy ? `; the connection was closed by the ${closedBy}` : ''}`,
+  };
+  lines.push(JSON.stringify(header));
+
+  const initial = spec.ext.initialMessages ?? [];
+  const incoming = frames.filter((f) => f.dir === 'in');
+  const sent = frames.filter((f) => f.dir === 'out' && f.message !== undefined);
+  const consumed = new Set<Frame>();
+  const scripted = new Set<string>();
+  let messages = 0;
+  let nonconforming = 0;
+  let unreplayable = 0;
+
+  // Initial messages: the leading run of documented initial messages.
+  const messagesIn = incoming.filter((f) => f.message !== undefined && !(f.sio && f.sio.packet && f.sio.packet !== 'EVENT'));
+  if (initial.length) {
+    const names = new Set(initial.map((m) => m.message));
+    for (const f of messagesIn) {
+      if (!f.name || !names.has(f.name)) break;
+      lines.push(JSON.stringify({ on: '$connect', at: Math.max(0, Math.round(f.at - t0)), frame: escapeMarkers(f.message) }));
+      consumed.add(f);
+      scripted.add('$connect');
+    }
+  }
+  // Replies: the first documented reply after each message sent.
+  for (const s of sent) {
+    const name = s.name;
+    const replies = name ? spec.replies.get(name) : undefined;
+    if (!name || !replies?.length || scripted.has(name)) continue;
+    const reply = messagesIn.find((f) => f.index > s.index && !consumed.has(f) && f.name !== undefined && replies.includes(f.name));
+    if (!reply) continue;
+    consumed.add(reply);
+    scripted.add(name);
+    lines.push(JSON.stringify({ on: name, at: Math.max(0, Math.round(reply.at - s.at)), frame: escapeMarkers(reply.message) }));
+  }
+  // The stream.
+  for (const f of incoming) {
+    if (f.type === 'text' || f.type === 'binary') {
+      if (f.message === undefined) {
+        if (f.sio && f.sio.packet !== 'EVENT') continue; // Engine.IO / Socket.IO transport packets
+        unreplayable++;
+        lines.push(`// at ${Math.round(f.at - t0)} ms: ${f.type === 'binary' ? `binary frame of ${f.bytes} bytes` : `text frame that is not JSON: ${JSON.stringify(f.text ?? '')}`} (not replayable; kept for the record)`);
+        continue;
+      }
+      if (f.sio && f.sio.packet && f.sio.packet !== 'EVENT') continue;
+      messages++;
+      if (consumed.has(f)) continue;
+      const result = validator.validate(f.message, 'receive');
+      const line: Record<string, unknown> = { at: Math.max(0, Math.round(f.at - t0)), frame: escapeMarkers(f.message) };
+      if (!result.valid) {
+        nonconforming++;
+        line.nonconforming = result.issues.map((i) => `${i.message} (expected ${i.expected}, got ${i.actual}) [${i.code}]`);
+      }
+      lines.push(JSON.stringify(line));
+    }
+  }
+  for (const f of consumed) if (!validator.validate(f.message, 'receive').valid) nonconforming++;
+
+  // Scripts the recording did not see, borrowed so the fixture loads and the server stays faithful.
+  const borrowed = borrowedScripts(options.defaultFixture ?? defaultFixtureOf(spec), scripted);
+  if (borrowed.length) lines.push('// Scripts below were not recorded; they come from the default fixture so that the replay answers as the document says.', ...borrowed);
+
+  // Stream lines must be in time order; script and comment lines may stand anywhere.
+  return { text: lines.join('\n') + '\n', messages, nonconforming, unreplayable, closedBy };
+}
