@@ -235,6 +235,12 @@ export class Connection {
     this.wire.close(code, reason);
   }
 
+  /** Drops the connection without a close frame (a simulated crash). */
+  terminate(): void {
+    this.shutdown();
+    this.wire.terminate();
+  }
+
   /** The slow-consumer bound was passed: close 1008, then drop the connection if it cannot flush. */
   private cutOff(buffered: number): void {
     if (this.closed) return;

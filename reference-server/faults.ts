@@ -53,6 +53,11 @@ export function strictLifecycles(spec: Spec) {
 }
 
 /** Every fault, in the order `--list-faults` prints them. */
+/** Whether a bad-input rule names an answer that a connection-closing server violates. */
+function documentedAnswer(rule: { action: string } | undefined): boolean {
+  return rule?.action === 'reply' || rule?.action === 'ignore';
+}
+
 export const FAULTS: FaultDef[] = [
   { name: 'no-pong', description: 'the application ping is never answered with its pong', protocols: ['kiwi', 'aragora-control-plane'], catches: ['ping-pong/app-ping'], applies: (s) => !!appPing(s) },
   { name: 'pong-missing-fields', description: 'the pong omits its documented fields (control plane pong without timestamp)', protocols: ['aragora-control-plane'], catches: ['ping-pong/app-ping'], applies: (s) => pongFields(s).length > 0 },
@@ -81,10 +86,13 @@ export const FAULTS: FaultDef[] = [
   { name: 'lifecycle-orphan-end', description: 'an end message is sent without its start (the first start is dropped)', protocols: ['gemini-chat'], catches: ['ordering/lifecycle'], applies: (s) => strictLifecycles(s).length > 0 },
   { name: 'unsolicited-reply', description: 'a reply (e.g. pong) is sent right after connecting, without a request', protocols: ['kiwi', 'aragora', 'aragora-control-plane', 'gemini-chat'], catches: ['ordering/reply-after-request'], applies: (s) => replyOnlyMessages(s).length > 0 },
   { name: 'no-reply', description: 'documented requests (get_loops, tool:list, chat:get-history, ...) are ignored', protocols: ['aragora', 'gemini-chat'], catches: ['request-response/replies'], applies: (s) => documentedRequests(s).length > 0 },
-  { name: 'close-on-invalid-json', description: 'a frame that is not JSON closes the connection instead of the documented answer', protocols: WS, catches: ['robustness/invalid-json'], applies: (s) => isWs(s) && !!s.ext.robustness?.invalidJson && s.ext.robustness.invalidJson.action !== 'close' },
+  { name: 'close-on-invalid-json', description: 'a frame that is not JSON closes the connection instead of the documented reply', protocols: ['aragora'], catches: ['robustness/invalid-json'], applies: (s) => isWs(s) && documentedAnswer(s.ext.robustness?.invalidJson) },
+  { name: 'crash-on-invalid-json', description: 'a frame that is not JSON takes the whole server down: every connection dropped, new ones refused', protocols: WS, catches: ['robustness/invalid-json'], applies: (s) => isWs(s) && !!s.ext.robustness?.invalidJson },
   { name: 'ignore-unknown', description: 'an unknown message gets no answer although the document defines one', protocols: [], catches: ['robustness/unknown-message'], applies: (s) => s.ext.robustness?.unknownMessage?.action === 'reply' },
-  { name: 'close-on-unknown', description: 'an unknown client message closes the connection instead of the documented answer', protocols: [...WS, 'gemini-chat'], catches: ['robustness/unknown-message'], applies: (s) => !!s.ext.robustness?.unknownMessage && s.ext.robustness.unknownMessage.action !== 'close' },
-  { name: 'accept-oversized', description: 'frames over the documented size limit are accepted instead of closing with 1009', protocols: ['kiwi', 'aragora', 'aragora-control-plane'], catches: ['robustness/oversized-frame'], applies: (s) => isWs(s) && !!s.ext.robustness?.maxFrameBytes },
+  { name: 'close-on-unknown', description: 'an unknown client message closes the connection instead of the documented answer', protocols: ['aragora', 'gemini-chat'], catches: ['robustness/unknown-message'], applies: (s) => documentedAnswer(s.ext.robustness?.unknownMessage) },
+  { name: 'crash-on-unknown', description: 'an unknown client message takes the whole server down: every connection dropped, new ones refused', protocols: [...WS, 'gemini-chat'], catches: ['robustness/unknown-message'], applies: (s) => !!s.ext.robustness?.unknownMessage },
+  { name: 'accept-oversized', description: 'frames over the documented size limit are accepted instead of closing with 1009', protocols: [], catches: ['robustness/oversized-frame'], applies: (s) => isWs(s) && !!s.ext.robustness?.maxFrameBytes },
+  { name: 'crash-on-oversized', description: 'a frame over the server limit takes the whole server down: every connection dropped, new ones refused', protocols: WS, catches: ['robustness/oversized-frame'], applies: (s) => isWs(s) && !!(s.ext.robustness?.maxFrameBytes || s.ext.robustness?.oversizedProbeBytes) },
   { name: 'refuse-channel', description: 'the second documented channel address answers the upgrade with HTTP 404', protocols: ['aragora', 'aragora-control-plane'], catches: ['handshake/upgrade'], applies: (s) => isWs(s) && s.channels.length > 1 },
   { name: 'reject-namespace', description: 'the Socket.IO namespace connect is refused even with a valid token', protocols: ['gemini-chat'], catches: ['handshake/upgrade'], applies: (s) => s.transport === 'socket.io' },
 ];

@@ -6,6 +6,14 @@ import type { Target } from './fixture.js';
 export class Hub {
   private readonly conns = new Set<Connection>();
   private ordinal = 0;
+  /** Set by the crash-on-* faults: the server has "crashed" and serves no one any more. */
+  crashed = false;
+
+  /** Simulates a crash (the crash-on-* faults): drops every connection and refuses new ones. */
+  crash(): void {
+    this.crashed = true;
+    for (const conn of this.all()) conn.terminate();
+  }
 
   /** The next connection ordinal (1, 2, ...): seeds the connection's ids. */
   nextOrdinal(): number {

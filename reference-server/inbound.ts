@@ -26,6 +26,7 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
   }
   if (!parsed) {
     // A binary frame is not a JSON text frame: it gets the same answer as invalid JSON.
+    if (faults.has('crash-on-invalid-json')) return conn.ctx.hub.crash();
     if (faults.has('close-on-invalid-json')) return conn.close(INVALID_DATA_CLOSE, 'invalid JSON');
     return answer(conn, robustness.invalidJson, '$invalid-json', value);
   }
@@ -43,13 +44,15 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
     if (conn.hasScript('$invalid-message')) conn.runScript('$invalid-message', value, { issue: result.issues[0].message });
     return;
   }
+  if (faults.has('crash-on-unknown')) return conn.ctx.hub.crash();
   if (faults.has('ignore-unknown')) return;
   if (faults.has('close-on-unknown')) return conn.close(INVALID_DATA_CLOSE, 'unknown message');
   answer(conn, robustness.unknownMessage, '$unknown-message', value);
 }
 
-function answer(conn: Connection, rule: { action: 'reply' | 'close' | 'ignore'; code?: number } | undefined, script: string, request: unknown): void {
-  if (!rule || rule.action === 'ignore') return;
+function answer(conn: Connection, rule: { action: 'reply' | 'close' | 'ignore' | 'any'; code?: number } | undefined, script: string, request: unknown): void {
+  // `any` (the document does not say): the reference server's choice is to ignore.
+  if (!rule || rule.action === 'ignore' || rule.action === 'any') return;
   if (rule.action === 'close') return conn.close(rule.code ?? INVALID_DATA_CLOSE, 'invalid message');
   conn.runScript(script, request);
 }

@@ -76,6 +76,7 @@ export async function startSocketIoServer(ctx: ServerContext): Promise<Transport
   for (const address of namespaces) {
     const nsp = io.of(address);
     nsp.use((socket, next) => {
+      if (ctx.hub.crashed) return next(new Error('Server unavailable')); // crash-on-* faults
       const auth = authState(spec, handshakeTokens(spec, socket.handshake.auth), options, faults);
       const needsToken = spec.ext.auth?.withoutToken === 'refuse' && (options.token || options.adminToken);
       if (needsToken && !auth.authenticated) return next(new Error('Authentication failed'));
@@ -107,6 +108,7 @@ export async function startSocketIoServer(ctx: ServerContext): Promise<Transport
           return;
         }
         // Unknown events are ignored (x-wsconform.robustness.unknownMessage: ignore).
+        if (faults.has('crash-on-unknown')) return ctx.hub.crash();
         if (faults.has('close-on-unknown')) socket.disconnect(true);
       }
       socket.on('disconnect', () => conn.shutdown());

@@ -75,6 +75,7 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
+    if (ctx.hub.crashed) return socket.destroy(); // crash-on-* faults: nobody answers any more
     if (!channels.includes(path) || refused.includes(path)) return reject(socket, 404, 'Not Found');
     const auth = authState(spec, upgradeTokens(spec, req, url, faults), options, faults);
     if (spec.ext.auth?.withoutToken === 'refuse' && !auth.authenticated && (options.token || options.adminToken)) {
@@ -92,7 +93,11 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
         conn.close(1011, 'internal error'); // never let one client's message take the server down
       }
     });
-    ws.on('error', () => undefined); // e.g. 1009 on an oversized frame: ws closes the connection itself
+    // e.g. 1009 on an oversized frame: ws closes the connection itself (or, under the
+    // crash-on-oversized fault, the whole server goes down).
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' && faults.has('crash-on-oversized')) ctx.hub.crash();
+    });
     ws.on('close', () => conn.shutdown());
     if (keepalive) startKeepalive(ws, conn, keepalive);
     conn.start().catch(() => conn.close(1011, 'internal error'));

@@ -1,5 +1,5 @@
 /** Waiting on a connection: for it to open, for a named message, for a close; described as evidence. */
-import { skip } from '../../src/runner/index.js';
+import { at, outgoing, skip } from '../../src/runner/index.js';
 import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { CloseInfo, Connection, Frame, OpenResult } from '../../src/transport/index.js';
 
@@ -55,18 +55,30 @@ export function lastFrame(conn: Connection): Frame | undefined {
 }
 
 /**
- * After bad input: a new connection still opens (the server did not crash or wedge). Returns the
- * finding when it does not.
+ * After bad input: the server keeps serving. A new connection opens and stays open, and where
+ * the document has an application ping, it answers it (the server did not crash or wedge).
+ * Returns the finding when it does not.
  */
 export async function stillServing(ctx: CheckContext, what: string): Promise<Finding | undefined> {
   const conn = ctx.connect();
   const r = await conn.opened;
-  if (r.ok) return undefined;
-  return {
-    message: `After ${what}, a new connection did not open`,
-    expected: 'the server keeps serving: a new connection opens',
-    actual: describeOpenFailure(r, ctx.settings.timeoutMs),
+  const finding = (message: string, expected: string, actual: string, frame?: Frame): Finding => ({
+    message: `After ${what}, ${message}`,
+    expected: `the server keeps serving: ${expected}`,
+    actual,
     count: 1,
-    occurrences: [],
-  };
+    occurrences: frame ? [at(frame)] : [],
+  });
+  if (!r.ok) return finding('a new connection did not open', 'a new connection opens', describeOpenFailure(r, ctx.settings.timeoutMs));
+  const ping = ctx.spec.ext.keepalive?.appPing;
+  if (ping) {
+    const probe = conn.send(outgoing(ctx.spec, ping.ping, ping.payload));
+    const pong = probe ? await waitForMessage(conn, [ping.pong], probe.index + 1, ctx.settings.timeoutMs) : null;
+    if (pong) return undefined;
+    const closed = await closedNow(conn);
+    return finding(`a new connection did not answer ${ping.ping}`, `${ping.ping} on a new connection gets ${ping.pong} within ${ctx.settings.timeoutMs} ms`, describeAbsence(conn, probe ? probe.index + 1 : 0, ctx.settings.timeoutMs, closed), lastFrame(conn));
+  }
+  const closed = await closeWithin(conn, settleMs(ctx), ctx);
+  if (closed) return finding('a new connection was closed at once', 'a new connection opens and stays open', describeClose(closed), lastFrame(conn));
+  return undefined;
 }

@@ -15,17 +15,20 @@ export default defineCheck({
   id: 'robustness/oversized-frame',
   category: 'robustness',
   level: 'MUST',
-  description: 'Sends a frame one byte larger than the documented maximum',
-  requirement: 'A frame above maxFrameBytes is answered with a close 1009 (Message Too Big), and the server keeps serving: a new connection still opens.',
+  description: 'Sends a frame one byte larger than the documented maximum (or a large probe frame where none is documented)',
+  requirement: 'A frame above a documented maxFrameBytes is answered with a close 1009 (Message Too Big); where the document states no limit, any answer is accepted. Either way the server keeps serving: a new connection still opens.',
   quote: '1009 indicates that an endpoint is terminating the connection because it has received a message that is too big for it to process. (RFC 6455 §7.4.1)',
-  appliesTo: (spec) => (spec.ext.robustness?.maxFrameBytes ? true : 'the document gives no maximum frame size'),
+  appliesTo: (spec) =>
+    spec.ext.robustness?.maxFrameBytes || spec.ext.robustness?.oversizedProbeBytes ? true : 'the document gives no maximum frame size and no probe size',
   async run(ctx) {
-    const max = ctx.spec.ext.robustness!.maxFrameBytes!;
+    const { maxFrameBytes: max, oversizedProbeBytes: probe } = ctx.spec.ext.robustness!;
+    const bytes = max ? max + 1 : probe!;
     const conn = ctx.connect();
     const open = await openOrSkip(conn, ctx);
     if (!open.ok) return open.outcome;
-    const sent = conn.sendText(oversizedText(ctx.spec.transport, ctx.spec.ext.nameField?.send ?? 'type', max + 1))!;
-    const findings = await expectAnswer(ctx, conn, { action: 'close', code: 1009 }, sent, `a frame of ${max + 1} bytes (maxFrameBytes ${max})`);
+    const sent = conn.sendText(oversizedText(ctx.spec.transport, ctx.spec.ext.nameField?.send ?? 'type', bytes))!;
+    const what = max ? `a frame of ${bytes} bytes (maxFrameBytes ${max})` : `a frame of ${bytes} bytes (no documented limit)`;
+    const findings = await expectAnswer(ctx, conn, max ? { action: 'close', code: 1009 } : { action: 'any' }, sent, what);
     const serving = await stillServing(ctx, 'an oversized frame');
     return verdictOf(serving ? [...findings, serving] : findings);
   },

@@ -43,9 +43,9 @@ export default defineProtocol({
       appPing: { ping: 'ping', pong: 'pong', pongFields: ['timestamp'] },
     },
     robustness: {
-      invalidJson: { action: 'ignore' },
-      unknownMessage: { action: 'ignore' },
-      maxFrameBytes: 1048576,
+      invalidJson: { action: 'any' },
+      unknownMessage: { action: 'any' },
+      oversizedProbeBytes: 2097152,
     },
     triggers: [{ message: 'ping' }],
   },

@@ -85,7 +85,7 @@ export default defineProtocol({
     robustness: {
       invalidJson: { action: 'reply', messages: ['error'] },
       unknownMessage: { action: 'ignore' },
-      maxFrameBytes: 1048576,
+      oversizedProbeBytes: 2097152,
     },
     triggers: [
       { message: 'get_loops' },

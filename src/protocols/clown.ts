@@ -35,8 +35,9 @@ export default defineProtocol({
     ],
     keepalive: { answersPingFrames: true },
     robustness: {
-      invalidJson: { action: 'ignore' },
-      unknownMessage: { action: 'ignore' },
+      invalidJson: { action: 'any' },
+      unknownMessage: { action: 'any' },
+      oversizedProbeBytes: 2097152,
     },
   },
 });

@@ -62,8 +62,9 @@ export default defineProtocol({
       answersPingFrames: true,
     },
     robustness: {
-      invalidJson: { action: 'ignore' },
-      unknownMessage: { action: 'ignore' },
+      invalidJson: { action: 'any' },
+      unknownMessage: { action: 'any' },
+      oversizedProbeBytes: 2097152,
     },
   },
 });

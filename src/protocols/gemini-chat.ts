@@ -95,6 +95,7 @@ export default defineProtocol({
     robustness: {
       invalidJson: { action: 'close' },
       unknownMessage: { action: 'ignore' },
+      oversizedProbeBytes: 2097152,
     },
     triggers: [
       { message: 'join-session', needs: 'token' },

@@ -27,9 +27,9 @@ export default defineProtocol({
       answersPingFrames: true,
     },
     robustness: {
-      invalidJson: { action: 'ignore' },
-      unknownMessage: { action: 'ignore' },
-      maxFrameBytes: 1048576,
+      invalidJson: { action: 'any' },
+      unknownMessage: { action: 'any' },
+      oversizedProbeBytes: 2097152,
     },
     triggers: [{ message: 'ping' }],
   },

@@ -208,14 +208,23 @@ export interface RobustnessRule {
   invalidJson?: BadInputAnswer;
   /** Answer to a JSON object whose name is not a documented client message. */
   unknownMessage?: BadInputAnswer;
-  /** The largest frame the server accepts, in bytes; larger frames are closed with 1009. */
+  /** The documented largest frame the server accepts, in bytes; larger frames are closed with 1009. */
   maxFrameBytes?: number;
+  /**
+   * When the document states no maximum frame size: the size, in bytes, of the large frame a run
+   * sends anyway. Any answer is accepted (a close, a reply, nothing); the server must keep serving.
+   */
+  oversizedProbeBytes?: number;
 }
 
 /** An answer to bad input. */
 export interface BadInputAnswer {
-  /** `reply` (a message from `messages`), `close` (with an optional code) or `ignore`. */
-  action: 'reply' | 'close' | 'ignore';
+  /**
+   * `reply` (a message from `messages`), `close` (with an optional code), `ignore` (the
+   * connection stays open and keeps answering), or `any`: the document does not say, so any
+   * answer is accepted. In every case the server must keep serving new connections.
+   */
+  action: 'reply' | 'close' | 'ignore' | 'any';
   /** For `reply`: wire names of acceptable replies. */
   messages?: string[];
   /** For `close`: the expected close code. */

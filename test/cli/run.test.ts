@@ -100,15 +100,13 @@ describe('wsconform list', () => {
 });
 
 describe('wsconform demo', () => {
-  it('runs the whole suite against the reference server of all six protocols in a few seconds and exits 0', async () => {
-    const t0 = performance.now();
+  it('runs the whole suite against the reference server of all six protocols and exits 0', async () => {
+    // Its speed is measured by `npm run bench` (suite time), not asserted here.
     const r = await runCli(['demo']);
-    const seconds = (performance.now() - t0) / 1000;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.match(/^\d+ passed, 0 failed, \d+ skipped, 0 non-strict, 0 errors \(\d+ ms\)$/gm)).toHaveLength(6);
     expect(r.stdout).toMatch(/^demo: 6 protocols, \d+ passed, 0 failed, \d+ skipped, 0 non-strict, 0 errors in [\d.]+ s$/m);
-    expect(seconds).toBeLessThan(10);
   });
 
   it('answers --help and refuses an unknown protocol with exit 2', async () => {

@@ -13,7 +13,7 @@ describe('the fault list', () => {
       'initial-out-of-order', 'initial-missing', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event',
       'missing-field', 'accept-missing-token', 'accept-bad-token', 'ignore-query-token', 'allow-unauth-writes', 'allow-admin-ops', 'leak-monitoring', 'echo-token',
       'accumulated-mismatch', 'full-response-mismatch', 'lifecycle-orphan-end', 'unsolicited-reply', 'no-reply', 'close-on-invalid-json',
-      'ignore-unknown', 'close-on-unknown', 'accept-oversized', 'refuse-channel', 'reject-namespace',
+      'crash-on-invalid-json', 'ignore-unknown', 'close-on-unknown', 'crash-on-unknown', 'accept-oversized', 'crash-on-oversized', 'refuse-channel', 'reject-namespace',
     ]);
     for (const f of FAULTS) {
       expect(f.description).not.toContain('\n');
@@ -32,7 +32,7 @@ describe('the fault list', () => {
 
   it('refuses an unknown fault and a fault of another protocol with WSC_FAULT, listing the valid ones', async () => {
     const unknown = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['nope'] }).catch((e) => e as ReferenceServerError);
-    expect([unknown.code, unknown.message]).toEqual(['WSC_FAULT', 'unknown fault "nope"; valid faults for clown: ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, close-on-invalid-json, close-on-unknown']);
+    expect([unknown.code, unknown.message]).toEqual(['WSC_FAULT', 'unknown fault "nope"; valid faults for clown: ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, crash-on-invalid-json, crash-on-unknown, crash-on-oversized']);
     const other = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['no-pong'] }).catch((e) => e as ReferenceServerError);
     expect(other.message).toMatch(/^fault "no-pong" does not apply to clown \(it applies to kiwi, aragora-control-plane\); valid faults for clown: ignore-ws-ping, /);
   });
@@ -255,10 +255,32 @@ describe('each fault breaks the behaviour it names', () => {
     expect(gemini.events).toEqual([]);
   });
 
-  it('close-on-invalid-json: a frame that is not JSON closes the connection with 1007', async () => {
-    const client = await connect((await serve({ protocol: 'kiwi', faults: ['close-on-invalid-json'] })).url);
+  it('close-on-invalid-json: a frame that is not JSON closes the connection with 1007 instead of the documented error reply', async () => {
+    const client = await connect((await serve({ protocol: 'aragora', faults: ['close-on-invalid-json'] })).url);
     client.send('not json');
     expect((await client.closed).code).toBe(1007);
+  });
+
+  it('crash-on-invalid-json: a frame that is not JSON drops every client and refuses new ones', async () => {
+    const server = await serve({ protocol: 'kiwi', faults: ['crash-on-invalid-json'] });
+    const [a, b] = [await connect(server.url), await connect(server.url)];
+    a.send('not json');
+    expect([(await a.closed).code, (await b.closed).code]).toEqual([1006, 1006]);
+    await expect(connect(server.url)).rejects.toThrow();
+  });
+
+  it('crash-on-unknown and crash-on-oversized take the server down on their input, Socket.IO included', async () => {
+    const clown = await serve({ protocol: 'clown', faults: ['crash-on-oversized'], maxFrameBytes: 1024 });
+    const [c, bystander] = [await connect(clown.url), await connect(clown.url)];
+    c.send('x'.repeat(4096));
+    // ws closes the offending connection with 1009 itself; the "crash" then drops everyone else.
+    expect([(await c.closed).code, (await bystander.closed).code]).toEqual([1009, 1006]);
+    await expect(connect(clown.url)).rejects.toThrow();
+    const gemini = await serve({ protocol: 'gemini-chat', faults: ['crash-on-unknown'] });
+    const g = await sio(gemini.url, 'dev-user-token');
+    g.socket.emit('no:such-event', {});
+    await sleep(100);
+    await expect(sio(gemini.url, 'dev-user-token')).rejects.toThrow('Server unavailable');
   });
 
   it('ignore-unknown: applies to no built-in protocol, since none documents an answer to unknown messages', async () => {
@@ -269,8 +291,8 @@ describe('each fault breaks the behaviour it names', () => {
   });
 
   it('close-on-unknown: an unknown message closes the connection (WebSocket 1007, Socket.IO disconnect)', async () => {
-    const client = await connect((await serve({ protocol: 'clown', faults: ['close-on-unknown'] })).url);
-    client.send({ action: 'no_such_action' });
+    const client = await connect((await serve({ protocol: 'aragora', faults: ['close-on-unknown'] })).url);
+    client.send({ type: 'no_such_action' });
     expect((await client.closed).code).toBe(1007);
     const gemini = await sio((await serve({ protocol: 'gemini-chat', faults: ['close-on-unknown'] })).url, 'dev-user-token');
     const reason = new Promise((resolve) => gemini.socket.on('disconnect', resolve));
@@ -278,11 +300,11 @@ describe('each fault breaks the behaviour it names', () => {
     expect(await reason).toBe('io server disconnect');
   });
 
-  it('accept-oversized: a frame over maxFrameBytes is accepted', async () => {
-    const client = await connect((await serve({ protocol: 'kiwi', maxFrameBytes: 1024, faults: ['accept-oversized'] })).url);
-    client.send('x'.repeat(4096));
-    client.send({ type: 'ping' });
-    expect(await client.waitFor((f) => f.event === 'pong')).toEqual({ event: 'pong' });
+  it('accept-oversized: applies to no built-in protocol, since none documents a maximum frame size', async () => {
+    for (const protocol of BUILTIN_PROTOCOLS) {
+      const err = await startReferenceServer({ protocol, port: 0, faults: ['accept-oversized'] }).catch((e) => e as ReferenceServerError);
+      expect([protocol, err.code]).toEqual([protocol, 'WSC_FAULT']);
+    }
   });
 
   it('refuse-channel: aragora\'s second address and the control plane\'s answer 404', async () => {
