@@ -2,7 +2,7 @@
 // handshake"; connection_info carries "authenticated": false. Gemini: "`connect_error` — Emitted
 // when connection fails." "Common Error Types: Authentication failed".
 import { defineCheck, verdictOf } from '../../src/runner/index.js';
-import { expectRefused } from '../expect/index.js';
+import { expectRefused, optionalAuthUnknown } from '../expect/index.js';
 
 export default defineCheck({
   id: 'auth/missing-token',
@@ -13,6 +13,8 @@ export default defineCheck({
   quote: 'If ARAGORA_API_TOKEN is set, include an Authorization: Bearer header during the handshake (Aragora, Authentication); connect_error — Emitted when connection fails. (Gemini)',
   appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
   async run(ctx) {
+    const unknown = optionalAuthUnknown(ctx);
+    if (unknown) return unknown;
     const conn = ctx.connect({ as: 'anonymous' });
     return verdictOf(await expectRefused(ctx, conn, 'without a token'));
   },

@@ -1,7 +1,7 @@
 // Aragora: "The server replies with `ack`, `error`, or `auth_revoked` depending on the request and
 // auth state." connection_info: "write_access": true.
 import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf } from '../../src/runner/index.js';
-import { describeAbsence, lastFrame, openOrSkip, settleMs, waitForMessage } from '../expect/index.js';
+import { describeAbsence, lastFrame, openOrSkip, optionalAuthUnknown, settleMs, waitForMessage } from '../expect/index.js';
 
 export default defineCheck({
   id: 'auth/write-refused',
@@ -17,6 +17,8 @@ export default defineCheck({
     return true;
   },
   async run(ctx) {
+    const unknown = optionalAuthUnknown(ctx);
+    if (unknown) return unknown;
     const auth = ctx.spec.ext.auth!;
     const refusals = new Set(auth.refusals ?? []);
     const findings = new Findings();

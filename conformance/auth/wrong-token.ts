@@ -1,7 +1,7 @@
 // Gemini, "Error Handling": "Common Error Types: Authentication failed". Aragora: "The server
 // replies with `ack`, `error`, or `auth_revoked` depending on the request and auth state."
 import { Findings, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { expectRefused, meansLabel, wrongToken } from '../expect/index.js';
+import { expectRefused, meansLabel, optionalAuthUnknown, wrongToken } from '../expect/index.js';
 
 export default defineCheck({
   id: 'auth/wrong-token',
@@ -12,6 +12,8 @@ export default defineCheck({
   quote: 'Common Error Types: Authentication failed (Gemini, Error Handling)',
   appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
   async run(ctx) {
+    const unknown = optionalAuthUnknown(ctx);
+    if (unknown) return unknown;
     const token = wrongToken(ctx);
     const findings = new Findings();
     await Promise.all(

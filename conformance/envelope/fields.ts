@@ -1,8 +1,8 @@
 // Kiwi, "Event Format": "All events follow the same structure: | event | string | Event type name |
 // data | object | … | timestamp | float | … | source | string |". Aragora: "Stream events … share a
 // common envelope".
-import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { Findings, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { msgAt, nothingToJudge, observed } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/fields',
@@ -22,9 +22,9 @@ export default defineCheck({
       judged++;
       for (const issue of ctx.validator.validate(m.value).issues) {
         if (issue.code === 'missing-name') {
-          findings.add('missing-name', { message: 'A message has no name field', expected: issue.expected, actual: issue.actual }, at(m.frame, { path: issue.path }));
+          findings.add('missing-name', { message: 'A message has no name field', expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path }));
         } else if (issue.code === 'envelope') {
-          findings.add(`${issue.path}:${issue.keyword}`, { message: `Envelope: ${issue.message}`, expected: issue.expected, actual: issue.actual }, at(m.frame, { path: issue.path, schemaPath: issue.schemaPath }));
+          findings.add(`${issue.path}:${issue.keyword}`, { message: `Envelope: ${issue.message}`, expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path, schemaPath: issue.schemaPath }));
         }
       }
     }

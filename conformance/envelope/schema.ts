@@ -1,8 +1,8 @@
 // Each document gives the payload of each event, e.g. Kiwi: "| `SPEECH_RECOGNIZED` |
 // `{"text": "turn on the lights", "language": "en"}` |"; Gemini: "Data Structure: { text: string;
 // accumulated: string; }". The AsyncAPI document turns these into payload schemas.
-import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { Findings, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { msgAt, nothingToJudge, observed } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/schema',
@@ -23,7 +23,7 @@ export default defineCheck({
       judged++;
       for (const issue of result.issues) {
         if (issue.code !== 'schema') continue;
-        findings.add(`${result.name}|${issue.path}|${issue.keyword}`, { message: `${result.name}: ${issue.message}`, expected: issue.expected, actual: issue.actual }, at(m.frame, { path: issue.path, schemaPath: issue.schemaPath }));
+        findings.add(`${result.name}|${issue.path}|${issue.keyword}`, { message: `${result.name}: ${issue.message}`, expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path, schemaPath: issue.schemaPath }));
       }
     }
     if (!judged) return nothingToJudge(o.obs, 'documented server message');

@@ -1,9 +1,9 @@
 // Aragora: "`timestamp` is epoch seconds (float)." Kiwi: "| timestamp | float | Unix timestamp |".
 // Clown: "timestamp": "2026-01-08T10:30:00Z" (ISO 8601 in every example).
-import { Findings, at, defineCheck, fieldAt, hasField, verdictOf } from '../../src/runner/index.js';
+import { Findings, defineCheck, fieldAt, hasField, verdictOf } from '../../src/runner/index.js';
 import type { TimestampField } from '../../src/spec/extension.js';
 import { jsonType, preview } from '../../src/spec/validator.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { msgAt, nothingToJudge, observed } from '../expect/index.js';
 
 type Kind = TimestampField['format'] | 'numeric-string' | 'other-string' | 'other';
 
@@ -56,7 +56,7 @@ export default defineCheck({
         const kind = timestampKind(v);
         if (kind === t.format) continue;
         const actual = kind === 'other' ? `${jsonType(v)} ${preview(v, 40)}` : `${WORDS[kind]} ${preview(v, 40)}`;
-        findings.add(`${t.field}:${kind}`, { message: `${t.field} is ${WORDS[kind]}, not ${WORDS[t.format]}`, expected: `${WORDS[t.format]} (e.g. ${EXAMPLE[t.format]})`, actual }, at(m.frame, { path: `$.${t.field}` }));
+        findings.add(`${t.field}:${kind}`, { message: `${t.field} is ${WORDS[kind]}, not ${WORDS[t.format]}`, expected: `${WORDS[t.format]} (e.g. ${EXAMPLE[t.format]})`, actual }, msgAt(m, { path: `$.${t.field}` }));
       }
     }
     if (!judged) return nothingToJudge(o.obs, 'message with a timestamp field');

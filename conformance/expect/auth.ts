@@ -1,6 +1,6 @@
 /** Judging authentication: a connection accepted as authenticated, or refused/downgraded as documented. */
-import { at, fieldAt, payloadOf } from '../../src/runner/index.js';
-import type { CheckContext, Finding } from '../../src/runner/index.js';
+import { at, fieldAt, payloadOf, skip } from '../../src/runner/index.js';
+import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { AuthMeans, AuthRule } from '../../src/spec/extension.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
 import { closeWithin, describeClose, describeOpenFailure, lastFrame, settleMs, waitForMessage } from './connection.js';
@@ -77,4 +77,13 @@ export function wrongToken(ctx: CheckContext): string {
   do t = `wsconform-wrong-${Math.random().toString(36).slice(2, 10)}`;
   while (t === ctx.settings.token || t === ctx.settings.adminToken);
   return t;
+}
+
+/**
+ * The skip of a check that expects a refusal, when the document's auth is optional (on only
+ * when the server has a token) and the run was given none: the server may rightly be open.
+ */
+export function optionalAuthUnknown(ctx: CheckContext): Outcome | undefined {
+  if (!ctx.spec.ext.auth?.optional || ctx.settings.token || ctx.settings.adminToken) return undefined;
+  return skip('authentication is optional in this document (on only when the server is configured with a token) and no --token was given, so the server may rightly be open');
 }

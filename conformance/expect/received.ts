@@ -12,7 +12,11 @@ export interface Received {
   name?: string;
   /** WebSocket: the object; Socket.IO: the first argument. */
   payload: unknown;
+  /** When the frame batched several events into a JSON array: this event's index in it. */
+  batchIndex?: number;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const LIFECYCLE: Record<string, string> = { CONNECT: 'connect', CONNECT_ERROR: 'connect_error', DISCONNECT: 'disconnect' };
 
@@ -34,7 +38,16 @@ export function received(spec: Spec, conn: Connection, dir: 'in' | 'out' = 'in')
         out.push({ frame, value, name: LIFECYCLE[packet], payload: frame.sio?.data });
       }
     } else if (frame.json) {
-      out.push({ frame, value: frame.message, name: frame.name, payload: frame.message });
+      const batch = frame.message;
+      if (Array.isArray(batch) && batch.length > 0 && batch.every(isObject)) {
+        // Events batched into one array frame: envelope/json-objects reports the batching, and
+        // every other check still judges each event, so batching hides no other drift.
+        const field = spec.ext.nameField?.[dir === 'in' ? 'receive' : 'send'] ?? 'type';
+        batch.forEach((value, batchIndex) => {
+          const name = typeof value[field] === 'string' ? (value[field] as string) : undefined;
+          out.push({ frame, value, name, payload: value, batchIndex });
+        });
+      } else out.push({ frame, value: frame.message, name: frame.name, payload: frame.message });
     }
   }
   return out;
@@ -79,6 +92,13 @@ export async function streams(ctx: CheckContext): Promise<{ ok: true; streams: S
 /** An occurrence at a frame of a connection (named unless it is the observation). */
 export function atIn(conn: Connection, frame: Frame, extra: Omit<Occurrence, 'frameIndex' | 'frame' | 'connection'> = {}): Occurrence {
   return conn.label === 'observation' ? at(frame, extra) : { ...at(frame, extra), connection: conn.label };
+}
+
+/** The occurrence of a message: its frame, with a path into the batch when it was batched (`$[1].seq`). */
+export function msgAt(m: Received, extra: Omit<Occurrence, 'frameIndex' | 'frame' | 'connection'> = {}, conn?: Connection): Occurrence {
+  const path = extra.path && m.batchIndex !== undefined ? extra.path.replace(/^\$/, `$[${m.batchIndex}]`) : extra.path;
+  const ext = path === undefined ? extra : { ...extra, path };
+  return conn ? atIn(conn, m.frame, ext) : at(m.frame, ext);
 }
 
 /** The time budget of a check that reads the whole run's wire log. */

@@ -2,7 +2,7 @@
 // so far }"; gemini:done: "console.log('Full response:', data.fullResponse)".
 import { Findings, defineCheck, fieldAt, skip, verdictOf } from '../../src/runner/index.js';
 import { preview } from '../../src/spec/validator.js';
-import { atIn, runWideBudget, streams } from '../expect/index.js';
+import { msgAt, runWideBudget, streams } from '../expect/index.js';
 
 export default defineCheck({
   id: 'ordering/accumulation',
@@ -35,7 +35,7 @@ export default defineCheck({
             const expected = (acc ?? '') + chunk;
             const joinedMidway = acc === undefined && !fresh && accumulated.endsWith(chunk);
             if (accumulated !== expected && !joinedMidway) {
-              findings.add(`${rule.id}:concat`, { message: `${rule.id}: ${rule.accumulatedField} is not the running concatenation of ${rule.chunkField}`, expected: `${preview(expected, 80)} (the previous ${rule.accumulatedField} + this ${rule.chunkField})`, actual: preview(accumulated, 80) }, atIn(conn, m.frame, { path: `$.${rule.accumulatedField}` }));
+              findings.add(`${rule.id}:concat`, { message: `${rule.id}: ${rule.accumulatedField} is not the running concatenation of ${rule.chunkField}`, expected: `${preview(expected, 80)} (the previous ${rule.accumulatedField} + this ${rule.chunkField})`, actual: preview(accumulated, 80) }, msgAt(m, { path: `$.${rule.accumulatedField}` }, conn));
             }
             acc = accumulated;
           } else if (rule.final && m.name === rule.final.message) {
@@ -43,7 +43,7 @@ export default defineCheck({
             if (acc !== undefined && typeof full === 'string') {
               judged++;
               if (full !== acc) {
-                findings.add(`${rule.id}:final`, { message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, atIn(conn, m.frame, { path: `$.${rule.final.field}` }));
+                findings.add(`${rule.id}:final`, { message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, msgAt(m, { path: `$.${rule.final.field}` }, conn));
               }
             }
             acc = undefined;

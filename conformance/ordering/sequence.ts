@@ -2,7 +2,7 @@
 // `agent_seq` are populated when relevant." Coda: "All events follow a consistent structure:
 // {"version": "1.0", "seq": 123, …}".
 import { Findings, defineCheck, fieldAt, skip, verdictOf } from '../../src/runner/index.js';
-import { atIn, runWideBudget, streams } from '../expect/index.js';
+import { msgAt, runWideBudget, streams } from '../expect/index.js';
 
 export default defineCheck({
   id: 'ordering/sequence',
@@ -32,7 +32,7 @@ export default defineCheck({
           const where = rule.scope ? ` for ${rule.scope} ${scope}` : '';
           const prev = last.get(scope);
           last.set(scope, v);
-          const occurrence = atIn(conn, m.frame, { path: `$.${rule.field}` });
+          const occurrence = msgAt(m, { path: `$.${rule.field}` }, conn);
           if (prev === undefined) {
             if (typeof rule.start === 'number' && v !== rule.start) {
               findings.add(`${rule.field}:start`, { message: `${rule.field} did not start at ${rule.start}${per}`, expected: `${rule.field} starts at ${rule.start}`, actual: `first ${rule.field}${where} is ${v}` }, occurrence);

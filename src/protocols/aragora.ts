@@ -78,6 +78,7 @@ export default defineProtocol({
     auth: {
       means: [{ in: 'bearer-header' }, { in: 'query', name: 'token' }],
       withoutToken: 'downgrade',
+      optional: true,
       statusMessage: { message: 'connection_info', authenticatedField: 'data.authenticated', writeField: 'data.write_access' },
       writes: ['user_vote', 'user_suggestion', 'wisdom_submission'],
       refusals: ['error', 'auth_revoked'],

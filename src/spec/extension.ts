@@ -175,6 +175,12 @@ export interface AuthRule {
    */
   withoutToken: 'refuse' | 'downgrade';
   /**
+   * Authentication is only on when the server is configured with a token (Aragora: "If
+   * ARAGORA_API_TOKEN is set"). A run without --token cannot tell whether it is on, so the
+   * checks that expect a refusal skip unless a token is given.
+   */
+  optional?: boolean;
+  /**
    * For `downgrade`: a message and field that report the authentication state on connect,
    * e.g. `connection_info` / `data.authenticated`.
    */

@@ -117,6 +117,19 @@ describe('active checks send and wait', () => {
     expect(f.actual).toBe('payload "something else"');
   });
 
+  it('reports batched events as batching and still judges every event inside the batch', async () => {
+    server = await wsServer('/api/events', (ws) => {
+      ws.send(JSON.stringify([ev('LLM_TOKEN', { token: 'a' }), ev('LLM_TOKEN', { token: 7 }), ev('TTS_FINISHED', {}, { timestamp: '2026-01-08T10:30:00Z' })]));
+    });
+    const report = await run('kiwi', server.url, { only: ['envelope'] });
+    expect(verdicts(report)).toMatchObject({ 'envelope/json-objects': 'fail', 'envelope/schema': 'fail', 'envelope/timestamps': 'fail', 'envelope/fields': 'fail' });
+    expect(result(report, 'envelope/json-objects').findings.map((f) => f.actual)).toEqual(['an array of 3 events in one frame']);
+    const [schema] = result(report, 'envelope/schema').findings;
+    expect(schema.message).toBe('LLM_TOKEN: $.data.token must be string');
+    expect(schema.occurrences[0]).toMatchObject({ frameIndex: 0, path: '$[1].data.token', schemaPath: '#/properties/data/properties/token/type' });
+    expect(result(report, 'envelope/timestamps').findings[0].occurrences[0].path).toBe('$[2].timestamp');
+  });
+
   it('accepts any answer to bad input where the document is silent, as long as the server keeps serving', async () => {
     const report = await kiwi({ closeOnInvalidJson: true, maxPayload: 4 * 1024 * 1024 }, ['robustness']);
     expect(verdicts(report)).toEqual({ 'robustness/invalid-json': 'pass', 'robustness/unknown-message': 'pass', 'robustness/oversized-frame': 'pass' });
