@@ -282,16 +282,11 @@ export interface BackupRestoredEvent extends AragoraEnvelope {
 }
 
 /**
- * `error`: a Nomic loop stream event and the control reply to a refused or invalid request.
- * "The server replies with `ack`, `error`, or `auth_revoked`". One wire name, one schema: the
- * envelope fields are optional here (a control reply need not carry them) and the message is
- * exempt from the envelope check. No payload is documented: `data` is an open object.
+ * The stream envelope's fields, all optional: for the messages that are both a control reply
+ * (no envelope) and a stream event (with it), `error` and `loop_list`.
  */
-export interface AragoraErrorEvent {
-  type: 'error';
-  /** Error details; not documented. */
-  data: JsonObject;
-  /** Epoch seconds (float); present on the stream event. */
+export interface AragoraOptionalEnvelope {
+  /** Epoch seconds (float); present when sent as a stream event. */
   timestamp?: number;
   /**
    * Round number, when relevant.
@@ -312,6 +307,18 @@ export interface AragoraErrorEvent {
   agent_seq?: number;
   /** The debate/loop, when the emitter is scoped to one. */
   loop_id?: string;
+}
+
+/**
+ * `error`: a Nomic loop stream event and the control reply to a refused or invalid request.
+ * "The server replies with `ack`, `error`, or `auth_revoked`". One wire name, one schema: the
+ * envelope fields are optional here (a control reply need not carry them) and the message is
+ * exempt from the envelope check. No payload is documented: `data` is an open object.
+ */
+export interface AragoraErrorEvent extends AragoraOptionalEnvelope {
+  type: 'error';
+  /** Error details; not documented. */
+  data: JsonObject;
 }
 
 /** Nomic loop: `log_message`. No payload is documented: `data` is an open object. */
@@ -336,31 +343,10 @@ export interface LoopUnregisterEvent extends AragoraEnvelope {
  * envelope check. The document does not show the payload: `data` is an open object. "Use
  * `loop_list` and `sync` control messages to seed UI state before processing stream events."
  */
-export interface LoopListEvent {
+export interface LoopListEvent extends AragoraOptionalEnvelope {
   type: 'loop_list';
   /** The active loops/debates; shape not documented. */
   data: JsonObject;
-  /** Epoch seconds (float); present when sent as a stream event. */
-  timestamp?: number;
-  /**
-   * Round number, when relevant.
-   * @TJS-type integer
-   */
-  round?: number;
-  /** Agent name, when relevant. */
-  agent?: string;
-  /**
-   * Global sequence number of a stream event.
-   * @TJS-type integer
-   */
-  seq?: number;
-  /**
-   * Per-agent sequence number, when relevant.
-   * @TJS-type integer
-   */
-  agent_seq?: number;
-  /** The debate/loop, when the emitter is scoped to one. */
-  loop_id?: string;
 }
 
 /** Audience participation: `user_vote`. Same wire name as the client message `user_vote`; this is the stream event. No payload is documented: `data` is an open object. */
