@@ -14,8 +14,9 @@
  * - scripts the document needs but the recording did not see (a request never sent, a
  *   `$hook`) are copied from the protocol's default fixture, marked with a note.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_FIXTURES } from '../../reference-server/options.js';
 import { presentToken } from '../runner/target.js';
 import type { Spec } from '../spec/model.js';
 import { packageRoot } from '../spec/paths.js';
@@ -90,15 +91,10 @@ function borrowedScripts(file: string | undefined, recorded: Set<string>): strin
   return out;
 }
 
-/** The built-in default fixture of a protocol (the first scenario file in fixtures/<id>/). */
+/** The built-in default fixture of a protocol (the reference server's own default scenario). */
 export function defaultFixtureOf(spec: Spec): string | undefined {
-  const dir = join(packageRoot(), 'fixtures', spec.id);
-  try {
-    const file = readdirSync(dir).find((f) => f.endsWith('.jsonl') && f !== 'examples.jsonl');
-    return file ? join(dir, file) : undefined;
-  } catch {
-    return undefined;
-  }
+  const file = (DEFAULT_FIXTURES as Record<string, string>)[spec.id];
+  return file ? join(packageRoot(), 'fixtures', spec.id, file) : undefined;
 }
 
 /** Records a live stream; resolves with the fixture text. */
