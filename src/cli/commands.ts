@@ -53,7 +53,7 @@ else a client message.
 Exit codes: 0 every line valid; 1 some line invalid; 2 usage or document error.
 
 Example:
-  wsconform validate kiwi fixtures/kiwi/transcript.jsonl`,
+  wsconform validate kiwi examples/kiwi-transcript.jsonl`,
     load: () => import('./validate.js'),
   },
   {
@@ -70,7 +70,9 @@ Example:
       { flags: '--timeout <ms>', description: 'wait for one expected answer (reply, pong, close) (default 2000)' },
       { flags: '--observe <ms>', description: 'how long the shared observation connection listens (default 3000)' },
       { flags: '--keepalive-interval <ms>', description: "the server's ping interval when configured differently from the document (the timeout scales with it)" },
-      { flags: '--reporter <name[:file]>', description: 'pretty, json or junit, to standard output or to FILE (repeatable; default pretty)', repeatable: true },
+      { flags: '--reporter <name[:file]>', description: 'pretty, json, junit or html, to standard output or to FILE (repeatable; default pretty)', repeatable: true },
+      { flags: '--baseline <file>', description: "known failures (check id + finding message): only failures the file does not list fail the run" },
+      { flags: '--update-baseline', description: "write this run's failures to the --baseline file instead of comparing with it" },
     ],
     help: `Checks are driven by the document's AsyncAPI operations and x-wsconform extension; \`wsconform list\`
 shows them. Stream checks judge one shared observation connection that sends the document's
@@ -78,15 +80,27 @@ triggers and listens for --observe ms; the other checks open connections of thei
 Verdicts: pass, fail, non-strict (a SHOULD missed), skip (not applicable or nothing observed,
 with the reason), error (the kit itself failed). Tokens are redacted (***) in every report.
 
-Exit codes: 0 no check failed (a missed SHOULD only fails under --strict); 1 a check failed or
-could not be evaluated (error); 2 usage or document error, or no server at --url (connection
-refused at every address).
+The html reporter writes one self-contained page (no network access) with the wire log around
+each failure, filterable by verdict.
+
+Baselines let a CI gate accept an implementation's known failures. A failure is a check id plus
+one of its finding messages: a check failing in a new way is a new failure. With --baseline FILE
+the run fails (exit 1) only on new failures or errors, and lists the known ones and the ones
+fixed since the baseline; --update-baseline records the run's failures in FILE (JSON, sorted).
+A missing or malformed FILE, or one recorded for another protocol, is a usage error (exit 2).
+
+Exit codes: 0 no check failed (a missed SHOULD only fails under --strict; with --baseline, no
+failure the baseline does not list); 1 a check failed or could not be evaluated (error); 2 usage
+or document error, bad baseline file, or no server at --url (connection refused at every address).
 
 Examples:
   wsconform run kiwi --url ws://localhost:7789/api/events
   wsconform run aragora --url ws://localhost:8765/ws --token "$ARAGORA_API_TOKEN" --only envelope,ordering
   wsconform run gemini-chat --url http://localhost:3000 --token T --admin-token A --reporter pretty --reporter junit:wsconform.xml
-  wsconform run my-protocol.yaml --url ws://localhost:9100/ticks --strict --reporter json:report.json`,
+  wsconform run my-protocol.yaml --url ws://localhost:9100/ticks --strict --reporter json:report.json
+  wsconform run kiwi --url ws://localhost:7789/api/events --reporter pretty --reporter html:report.html
+  wsconform run kiwi --url ws://localhost:7789/api/events --baseline wsconform-baseline.json --update-baseline
+  wsconform run kiwi --url ws://localhost:7789/api/events --baseline wsconform-baseline.json`,
     load: () => import('./run.js'),
   },
   {

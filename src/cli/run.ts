@@ -1,7 +1,9 @@
 /** `wsconform run <protocol|file> --url URL …`: the conformance suite against a running server. */
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CHECKS } from '../../conformance/index.js';
-import { createReporters, parseReporter, type ReporterSpec } from '../reporters/index.js';
-import { exitCodeOf, runSuite, SelectionError, selectChecks, splitList, UnreachableError } from '../runner/index.js';
+import { createReporters, HTML_CONTEXT_FRAMES, parseReporter, type ReporterSpec } from '../reporters/index.js';
+import { BaselineError, baselineOf, exitCodeOf, readBaseline, runSuite, SelectionError, selectChecks, splitList, UnreachableError, writeBaseline, type BaselineOption } from '../runner/index.js';
 import { loadSpec } from '../spec/load.js';
 import type { CommandImpl } from './commands.js';
 import { UsageError } from './main.js';
@@ -24,6 +26,29 @@ export function reporterSpecs(values: unknown): ReporterSpec[] {
   }
 }
 
+/** The --baseline / --update-baseline request: the baseline to compare with, or the file to record. */
+export function baselineOption(file: unknown, update: unknown, specId: string): BaselineOption | undefined {
+  if (file === undefined) {
+    if (update) throw new UsageError('--update-baseline needs --baseline FILE: the file to write');
+    return undefined;
+  }
+  const path = String(file);
+  if (update) {
+    try {
+      accessSync(dirname(resolve(path)), constants.W_OK);
+    } catch {
+      throw new UsageError(`baseline ${path}: cannot be written (its folder is missing or read-only)`);
+    }
+    return { file: path, update: true };
+  }
+  try {
+    return { file: path, compare: readBaseline(path, specId) };
+  } catch (err) {
+    if (err instanceof BaselineError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 const impl: CommandImpl = async ({ args, opts, io }) => {
   const [ref] = args as [string];
   const url = opts.url as string | undefined;
@@ -42,6 +67,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const only = splitList(opts.only as string[] | undefined);
   const skip = splitList(opts.skip as string[] | undefined);
   const spec = await loadSpec(ref);
+  const baseline = baselineOption(opts.baseline, opts.updateBaseline, spec.id);
   try {
     selectChecks(CHECKS, only, skip);
   } catch (err) {
@@ -66,10 +92,13 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
       only,
       skip,
       reporters: out.reporters,
+      contextFrames: specs.some((s) => s.name === 'html') ? HTML_CONTEXT_FRAMES : 0,
+      baseline,
     });
+    if (baseline && 'update' in baseline) writeBaseline(baseline.file, baselineOf(report));
     return exitCodeOf(report);
   } catch (err) {
-    if (err instanceof UnreachableError) {
+    if (err instanceof UnreachableError || err instanceof BaselineError) {
       io.err.write(`wsconform: ${err.message}\n`);
       return 2;
     }

@@ -1,16 +1,18 @@
 /** The built-in reporters, in one map, and `NAME[:FILE]` parsing. */
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { html } from './html.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { pretty } from './pretty.js';
 import type { Reporter, ReporterFactory, ReporterOutput } from './types.js';
 
 export type * from './types.js';
+export { HTML_CONTEXT_FRAMES, htmlEscape, htmlReport } from './html.js';
 export { junitXml, xmlEscape } from './junit.js';
-export { failureLines, summaryLine } from './pretty.js';
+export { baselineLines, failureLines, summaryLine } from './pretty.js';
 
 /** Every built-in reporter by name. */
-export const REPORTERS: Record<string, ReporterFactory> = { pretty, json, junit };
+export const REPORTERS: Record<string, ReporterFactory> = { pretty, json, junit, html };
 
 /** A reporter request: its name and, when given, the file it writes to. */
 export interface ReporterSpec {

@@ -1,9 +1,10 @@
 /**
  * The `pretty` reporter: one line per check as it finishes (verdict, id, time, skip reason),
- * then requirement / expected / actual for every failure, then the summary line
+ * then requirement / expected / actual for every failure, then (with a baseline) one line per
+ * new, known, fixed and unverified failure, then the summary line
  * `12 passed, 1 failed, 3 skipped, 0 non-strict, 0 errors`.
  */
-import type { CheckResult, RunReport, Summary } from '../runner/types.js';
+import type { BaselineStatus, CheckResult, RunReport, Summary } from '../runner/types.js';
 import type { Reporter, ReporterFactory, ReporterOutput } from './types.js';
 
 const LABEL: Record<CheckResult['verdict'], string> = { pass: 'PASS', fail: 'FAIL', 'non-strict': 'WARN', skip: 'SKIP', error: 'ERR ' };
@@ -30,6 +31,18 @@ export function failureLines(r: CheckResult): string[] {
   return lines;
 }
 
+/** The baseline status of a run, as lines: a heading, then one line per failure. */
+export function baselineLines(b: BaselineStatus): string[] {
+  if (b.updated) return [`baseline ${b.file} recorded: ${b.known.length} known failure${b.known.length === 1 ? '' : 's'}`, ...b.known.map((e) => `  known failure: ${e.id}: ${e.message}`)];
+  return [
+    `baseline ${b.file} (created ${b.createdAt}): ${b.new.length} new, ${b.known.length} known, ${b.fixed.length} fixed, ${b.unverified.length} not verified`,
+    ...b.new.map((e) => `  NEW failure: ${e.id}: ${e.message}`),
+    ...b.known.map((e) => `  known failure: ${e.id}: ${e.message}`),
+    ...b.fixed.map((e) => `  fixed since baseline: ${e.id}: ${e.message}`),
+    ...b.unverified.map((e) => `  not verified (check did not run): ${e.id}: ${e.message}`),
+  ];
+}
+
 /** Builds the pretty reporter. */
 export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
   const colour = (code: string, text: string) => (out.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -51,6 +64,7 @@ export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
         out.write('\n');
         for (const r of bad) out.write(failureLines(r).join('\n') + '\n\n');
       } else out.write('\n');
+      if (report.baseline) out.write(baselineLines(report.baseline).join('\n') + '\n\n');
       out.write(`${summaryLine(report.summary)} (${report.durationMs} ms)\n`);
     },
   };

@@ -1,4 +1,5 @@
 /** The runner library: declare checks, run them against a server, grade the verdicts. */
+export { baselineOf, baselineStatus, BaselineError, compareBaseline, readBaseline, recordedStatus, writeBaseline, type Baseline, type BaselineOption } from './baseline.js';
 export { defineCheck, pass, skip, verdictOf } from './define-check.js';
 export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
 export { fieldAt, hasField, outgoing, payloadOf, triggerPayload } from './messages.js';
@@ -7,4 +8,5 @@ export { REDACTED, redactor, redactDeep } from './redact.js';
 export { DEFAULT_OBSERVE_MS, DEFAULT_TIMEOUT_MS, exitCodeOf, grade, runSuite, summarize, UnreachableError, type RunOptions } from './run.js';
 export { SelectionError, selectChecks, splitList } from './select.js';
 export { presentToken, resolveTargets, tokenOf } from './target.js';
+export { transcriptAround, withTranscripts } from './transcript.js';
 export type * from './types.js';

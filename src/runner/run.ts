@@ -11,10 +11,12 @@ import { validatorFor } from '../spec/validator.js';
 import { connect as openConnection } from '../transport/index.js';
 import { probe } from '../transport/probe.js';
 import type { Connection } from '../transport/types.js';
+import { baselineStatus, type BaselineOption } from './baseline.js';
 import { observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
 import { selectChecks } from './select.js';
 import { presentToken, resolveTargets, tokenOf } from './target.js';
+import { withTranscripts } from './transcript.js';
 import type { CheckConnectOptions, CheckContext, CheckDef, CheckResult, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
 
 /** Default waiting time for one expected answer, in ms. */
@@ -40,6 +42,10 @@ export interface RunOptions {
   globalTimeoutMs?: number;
   /** Probe TCP reachability first and throw `UnreachableError` when nothing listens (default true). */
   probe?: boolean;
+  /** Frames of the wire log kept before and after each occurrence (`Occurrence.transcript`; default 0: none). */
+  contextFrames?: number;
+  /** Compare the failures with a baseline, or record them as the new one (`RunReport.baseline`). */
+  baseline?: BaselineOption;
 }
 
 /** The server cannot be reached at all: connection refused (or no such host) at every address. */
@@ -65,9 +71,11 @@ export function summarize(results: CheckResult[]): Summary {
 /**
  * The exit code of a report: 0 when no check failed (a missed SHOULD fails only under --strict,
  * where its verdict is `fail`), 1 when one did or when a check could not be evaluated (`error`).
+ * With a baseline, only failures the baseline does not list count (errors always do).
  */
 export function exitCodeOf(report: RunReport): 0 | 1 {
-  return report.summary.failed > 0 || report.summary.errors > 0 ? 1 : 0;
+  const failed = report.baseline ? report.baseline.new.length > 0 : report.summary.failed > 0;
+  return failed || report.summary.errors > 0 ? 1 : 0;
 }
 
 interface Deferred<T> {
@@ -147,6 +155,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const finished = checks.map(() => deferred<void>());
   const readsWireLog = new Set<number>();
   const results: (CheckResult | undefined)[] = checks.map(() => undefined);
+  const ownConnections: Connection[][] = checks.map(() => []);
   let flushed = 0;
   let flushing = Promise.resolve();
   const flush = () => {
@@ -184,7 +193,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     setMaxListeners(0, abort.signal);
     const onRunAbort = () => abort.abort();
     runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
-    const own: Connection[] = [];
+    const own = ownConnections[i];
     let seq = 0;
     const ctx: CheckContext = {
       spec,
@@ -243,7 +252,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   await Promise.all(
     checks.map(async (check, i) => {
       for (const rep of reporters) await rep.onCheckStart?.(start.checks[i]);
-      const result = await runOne(check, i);
+      const result = withTranscripts(await runOne(check, i), [...ownConnections[i], ...allConnections], options.contextFrames ?? 0);
       results[i] = redactDeep(result, redact);
       finished[i].resolve();
       await flush();
@@ -265,6 +274,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     summary: summarize(final),
     checks: final,
   };
+  if (options.baseline) report.baseline = redactDeep(baselineStatus(report, options.baseline), redact);
   for (const rep of reporters) await rep.onRunEnd?.(report);
   return report;
 }

@@ -21,6 +21,23 @@ export interface Occurrence {
   schemaPath?: string;
   /** The connection whose wire log holds the frame, when it is not the observation. */
   connection?: string;
+  /**
+   * The frames of that wire log around the occurrence, the offending frame included (only when
+   * the run's `contextFrames` is above 0, e.g. for the html reporter).
+   */
+  transcript?: TranscriptFrame[];
+}
+
+/** One frame of a transcript around an occurrence. */
+export interface TranscriptFrame {
+  /** Index of the frame in its connection's wire log. */
+  frameIndex: number;
+  /** Milliseconds since the connection attempt started. */
+  at: number;
+  /** `in`: server → client; `out`: client → server. */
+  dir: 'in' | 'out';
+  /** The frame's text, shortened (tokens redacted), as in `Occurrence.frame`. */
+  frame: string;
 }
 
 /**
@@ -166,4 +183,30 @@ export interface RunReport {
   durationMs: number;
   summary: Summary;
   checks: CheckResult[];
+  /** How the failures compare with a baseline (only with `--baseline`). */
+  baseline?: BaselineStatus;
+}
+
+/** A failure as a baseline lists it: a check id and one of its finding messages. */
+export interface BaselineEntry {
+  id: string;
+  message: string;
+}
+
+/** How a run's failures compare with a baseline file (see src/runner/baseline.ts). */
+export interface BaselineStatus {
+  /** The baseline file. */
+  file: string;
+  /** Whether this run wrote the file (`--update-baseline`) instead of comparing with it. */
+  updated: boolean;
+  /** When the baseline compared with was created (absent when `updated`). */
+  createdAt?: string;
+  /** Failures the baseline does not list: they fail the run. */
+  new: BaselineEntry[];
+  /** Failures the baseline lists and the run saw again. */
+  known: BaselineEntry[];
+  /** Failures the baseline lists whose check ran and did not show them: fixed since the baseline. */
+  fixed: BaselineEntry[];
+  /** Failures the baseline lists whose check did not run, was skipped or errored: not verified. */
+  unverified: BaselineEntry[];
 }

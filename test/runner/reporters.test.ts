@@ -80,7 +80,7 @@ describe('reporters', () => {
 
   it('parses NAME:FILE, refuses unknown names, and writes several reporters at once', async () => {
     expect(parseReporter('junit:out/a.xml')).toEqual({ name: 'junit', file: 'out/a.xml' });
-    expect(() => parseReporter('tap')).toThrow('unknown reporter "tap" (built in: pretty, json, junit)');
+    expect(() => parseReporter('tap')).toThrow('unknown reporter "tap" (built in: pretty, json, junit, html)');
     const dir = mkdtempSync(join(tmpdir(), 'wsconform-rep-'));
     let stdout = '';
     const { reporters, close } = createReporters([{ name: 'pretty' }, { name: 'json', file: join(dir, 'r.json') }, { name: 'junit', file: join(dir, 'r.xml') }], { write: (t) => void (stdout += t) });

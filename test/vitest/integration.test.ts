@@ -1,0 +1,92 @@
+/**
+ * `wsconform/vitest`: the suite as vitest tests. Here, against a clean reference server started in
+ * this file's own beforeAll; then a user's project (a temporary folder inside the repo importing
+ * `wsconform/vitest` and `wsconform/reference-server`, i.e. dist/, built by `npm test`'s pretest)
+ * run by a child vitest against a faulted server.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../conformance/index.js';
+import { startReferenceServer } from '../../reference-server/index.js';
+import { conformanceSuite } from '../../src/vitest/index.js';
+import { ROOT } from '../helpers.js';
+
+let server: Awaited<ReturnType<typeof startReferenceServer>>;
+beforeAll(async () => {
+  server = await startReferenceServer({ protocol: 'kiwi', port: 0, instant: true });
+});
+afterAll(() => server?.close());
+
+// One test per check, named by its id; the url is read once the server above is listening.
+conformanceSuite({ protocol: 'kiwi', url: () => server.url, timeoutMs: 1000, observeMs: 400 });
+
+const PROJECT_TEST = `import { afterAll, beforeAll } from 'vitest';
+import { startReferenceServer } from 'wsconform/reference-server';
+import { conformanceSuite } from 'wsconform/vitest';
+
+let server;
+beforeAll(async () => {
+  server = await startReferenceServer({ protocol: 'kiwi', port: 0, instant: true, faults: ['timestamp-iso'] });
+});
+afterAll(() => server?.close());
+
+conformanceSuite({ protocol: 'kiwi', url: () => server.url, timeoutMs: 1000, observeMs: 400, skip: ['robustness'] });
+`;
+
+interface JsonAssertion {
+  title: string;
+  fullName: string;
+  status: string;
+  failureMessages: string[];
+}
+
+/** Runs vitest in a child process on a folder; resolves with its exit code and JSON results. */
+function vitestIn(dir: string): Promise<{ code: number | null; stderr: string; tests: JsonAssertion[] }> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST') env[k] = v;
+  const out = join(dir, 'results.json');
+  const args = [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs'), '--reporter=json', `--outputFile=${out}`];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const results = JSON.parse(readFileSync(out, 'utf8')) as { testResults: { assertionResults: JsonAssertion[] }[] };
+      resolve({ code, stderr, tests: results.testResults.flatMap((f) => f.assertionResults) });
+    });
+  });
+}
+
+describe('conformanceSuite in a user project', () => {
+  const tmp = join(ROOT, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const dir = mkdtempSync(join(tmp, 'vitest-project-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails the tests of the checks a fault breaks, with requirement, expected and actual in the message', async () => {
+    writeFileSync(join(dir, 'vitest.config.mjs'), "export default { test: { include: ['*.test.mjs'] } };\n");
+    writeFileSync(join(dir, 'conformance.test.mjs'), PROJECT_TEST);
+    const { code, stderr, tests } = await vitestIn(dir);
+    expect(code, stderr).toBe(1);
+    const ran = CHECKS.filter((c) => c.category !== 'robustness');
+    expect(tests.map((t) => t.fullName)).toEqual(ran.map((c) => `wsconform kiwi ${c.id}`));
+    expect(tests.filter((t) => t.status === 'failed').map((t) => t.title)).toEqual(['envelope/fields', 'envelope/timestamps']);
+    expect(tests.filter((t) => t.status === 'passed')).toHaveLength(9);
+    expect(tests.filter((t) => t.status === 'skipped')).toHaveLength(13);
+    const [message] = tests.find((t) => t.title === 'envelope/timestamps')!.failureMessages;
+    expect(message.split('\n').slice(0, 7)).toEqual([
+      'ConformanceFailure: envelope/timestamps failed: timestamp is an ISO 8601 string, not epoch seconds as a number',
+      'envelope/timestamps (MUST, fail)',
+      '  Requirement: Every timestamp field uses the documented representation (epoch seconds, epoch milliseconds or ISO 8601), and a drift is named precisely.',
+      '  Quote:       `timestamp` is epoch seconds (float). (Aragora, Stream Event Envelope)',
+      '  - timestamp is an ISO 8601 string, not epoch seconds as a number (30 times)',
+      '    Expected: epoch seconds as a number (e.g. 1709000000.0)',
+      '    Actual:   an ISO 8601 string "2024-02-27T02:13:20Z"',
+    ]);
+  }, 90_000);
+});
