@@ -89,23 +89,36 @@ export class Connection {
     const { speed } = this.ctx.options;
     const started = performance.now();
     let burst = 0;
-    for (const { line, at } of streamPasses(this.ctx.fixture)) {
-      if (this.closed) return;
-      if (speed > 0) {
-        const wait = started + at / speed - performance.now();
-        if (wait > 1) await this.sleep(wait);
+    // A burst of frames is corked so it leaves in one write, not one system call per frame;
+    // the socket is uncorked before every wait.
+    const uncork = () => this.outbox.uncork();
+    try {
+      for (const { line, at } of streamPasses(this.ctx.fixture)) {
         if (this.closed) return;
+        if (speed > 0) {
+          const wait = started + at / speed - performance.now();
+          if (wait > 1) {
+            uncork();
+            await this.sleep(wait);
+          }
+          if (this.closed) return;
+        }
+        this.outbox.cork();
+        this.emitLine(line, at, this.renderContext(), 'stream');
+        if (speed === 0 && (++burst >= BURST || this.outbox.buffered > this.lowWater)) {
+          burst = 0;
+          uncork();
+          await this.outbox.drained(this.lowWater);
+          await yieldNow();
+        } else if (speed > 0 && ++burst >= BURST) {
+          // Paced frames due back to back: let other clients and inbound messages run between bursts.
+          burst = 0;
+          uncork();
+          await yieldNow();
+        }
       }
-      this.emitLine(line, at, this.renderContext(), 'stream');
-      if (speed === 0 && (++burst >= BURST || this.outbox.buffered > this.lowWater)) {
-        burst = 0;
-        await this.outbox.drained(this.lowWater);
-        await yieldNow();
-      } else if (speed > 0 && ++burst >= BURST) {
-        // Paced frames due back to back: let other clients and inbound messages run between bursts.
-        burst = 0;
-        await yieldNow();
-      }
+    } finally {
+      uncork();
     }
     if (!this.closed) for (const f of this.effects.flush()) this.outbox.send(f);
   }

@@ -10,6 +10,14 @@ export interface Wire {
   readonly open: boolean;
   /** Sends one message (a JSON value); `flushed` runs once it has left the process. */
   send(frame: unknown, flushed: () => void): void;
+  /**
+   * Serialises a message without sending it, so the outbox can check the slow-consumer bound
+   * against its exact size first. Wires that cannot tell the size (Socket.IO) leave it out.
+   */
+  encode?(frame: unknown): { bytes: number; send(flushed: () => void): void };
+  /** Holds writes until `uncork`, so that a burst of frames leaves in one system call. */
+  cork?(): void;
+  uncork?(): void;
   /** Bytes queued in the process and not yet written to the network. */
   bufferedAmount(): number;
   /** Starts a clean close with a code (WebSocket) or a disconnect (Socket.IO). */
@@ -23,6 +31,7 @@ export class Outbox {
   private waiters: { lowWater: number; resolve: () => void }[] = [];
   private poll?: NodeJS.Timeout;
   private overflowed = false;
+  private corked = false;
 
   constructor(
     private readonly wire: Wire,
@@ -40,16 +49,49 @@ export class Outbox {
     return this.wire.bufferedAmount();
   }
 
-  /** Sends now; cuts the client off when the buffer passes the bound. */
+  /**
+   * Sends now. A frame that would take the buffer past the bound is not sent: the client is cut
+   * off instead, so the buffer never exceeds `maxBufferedBytes` (on wires that can measure a
+   * frame first; on the others, the check follows the send).
+   */
   send(frame: unknown): void {
     if (!this.open) return;
+    const encoded = this.wire.encode?.(frame);
+    if (encoded) {
+      let buffered = this.wire.bufferedAmount();
+      if (buffered + encoded.bytes > this.maxBufferedBytes && this.corked) {
+        // What we hold corked counts as buffered: flush it first, so that only a client that
+        // really does not read is judged slow.
+        this.uncork();
+        buffered = this.wire.bufferedAmount();
+      }
+      if (buffered + encoded.bytes > this.maxBufferedBytes) return this.overflow(buffered + encoded.bytes);
+      encoded.send(this.flushed);
+      return;
+    }
     this.wire.send(frame, this.flushed);
     const buffered = this.wire.bufferedAmount();
-    if (buffered > this.maxBufferedBytes) {
-      this.overflowed = true;
-      this.release();
-      this.onOverflow(buffered);
-    }
+    if (buffered > this.maxBufferedBytes) this.overflow(buffered);
+  }
+
+  /** Holds the following sends until `uncork` (one write for a burst); idempotent. */
+  cork(): void {
+    if (this.corked || !this.wire.cork) return;
+    this.corked = true;
+    this.wire.cork();
+  }
+
+  /** Releases what `cork` held; idempotent. */
+  uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.wire.uncork?.();
+  }
+
+  private overflow(bytes: number): void {
+    this.overflowed = true;
+    this.release();
+    this.onOverflow(bytes);
   }
 
   /** Resolves once at most `lowWater` bytes wait to be sent (or the connection is gone). */

@@ -32,16 +32,22 @@ function reason(text: string): string {
   return Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8');
 }
 
-/** The wire of one `ws` connection. */
-function wsWire(ws: WebSocket, binary: boolean): Wire {
+/** The wire of one `ws` connection; `socket` is its TCP socket, corked around bursts. */
+function wsWire(ws: WebSocket, binary: boolean, socket: Duplex): Wire {
+  const sendText = (text: string, flushed: () => void) => ws.send(binary ? Buffer.from(text) : text, { binary }, () => flushed());
   return {
     get open() {
       return ws.readyState === WebSocket.OPEN;
     },
     send(frame, flushed) {
-      const text = JSON.stringify(frame);
-      ws.send(binary ? Buffer.from(text) : text, { binary }, () => flushed());
+      sendText(JSON.stringify(frame), flushed);
     },
+    encode(frame) {
+      const text = JSON.stringify(frame);
+      return { bytes: Buffer.byteLength(text), send: (flushed) => sendText(text, flushed) };
+    },
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
     bufferedAmount: () => ws.bufferedAmount,
     close(code, why) {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason(why));
@@ -81,11 +87,11 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     if (spec.ext.auth?.withoutToken === 'refuse' && !auth.authenticated && (options.token || options.adminToken)) {
       return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, auth));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, auth, socket));
   });
 
-  function onConnection(ws: WebSocket, channel: string, auth: AuthState): void {
-    const conn = new Connection(ctx, wsWire(ws, binary), channel, auth);
+  function onConnection(ws: WebSocket, channel: string, auth: AuthState, socket: Duplex): void {
+    const conn = new Connection(ctx, wsWire(ws, binary, socket), channel, auth);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       try {
         handleFrame(conn, data, isBinary);

@@ -28,8 +28,7 @@ export class WebSocketConnection extends BaseConnection {
         this.record({ dir: 'in', type: 'binary', bytes: data.length, text: data.subarray(0, 64).toString('hex') });
         return;
       }
-      const text = data.toString('utf8');
-      this.record({ dir: 'in', type: 'text', bytes: data.length, text, ...parseJson(text) });
+      this.recordTextIn(data.toString('utf8'), data.length);
     });
   }
 
