@@ -39,6 +39,8 @@ export interface ValidationIssue {
 /** The verdict on one message. */
 export interface ValidationResult {
   valid: boolean;
+  /** The message validated (parsed, for `validateText`). */
+  value?: unknown;
   /** The wire name, when one could be read. */
   name?: string;
   /** The documented message it was matched to. */
@@ -57,6 +59,9 @@ export interface Validator {
 }
 
 const cache = new WeakMap<Spec, Validator>();
+
+/** The issues of every valid message: one shared, frozen empty list. */
+const NO_ISSUES: ValidationIssue[] = Object.freeze([]) as unknown as ValidationIssue[];
 
 const strip = (s: unknown): unknown => {
   if (Array.isArray(s)) return s.map(strip);
@@ -273,12 +278,13 @@ export function validatorFor(spec: Spec): Validator {
         valid: false,
         name,
         issues: [{ code: 'unknown-message', path: socketio ? '$[0]' : `$.${nameField[direction]}`, message: `"${name}" is not a documented ${direction === 'receive' ? 'server' : 'client'} message`, expected: 'a documented message name', actual: JSON.stringify(name) }],
+        value,
       };
     }
     const { message, fn, checkEnvelope, subsumed } = entry;
     const payload = socketio ? (value as unknown[])[1] : value;
     const ok = fn === null || fn(payload);
-    if (ok && (!checkEnvelope || subsumed || envelope!(payload))) return { valid: true, name, message, issues: [] };
+    if (ok && (!checkEnvelope || subsumed || envelope!(payload))) return { valid: true, name, message, issues: NO_ISSUES, value };
     const issues: ValidationIssue[] = [];
     const prefix = socketio ? '/1' : '';
     if (checkEnvelope && !envelope!(payload)) {
@@ -291,10 +297,10 @@ export function validatorFor(spec: Spec): Validator {
         if (!seen.has(`${issue.path} ${issue.keyword}`)) issues.push(issue);
       }
     }
-    return { valid: issues.length === 0, name, message, issues };
+    return { valid: issues.length === 0, name, message, issues, value };
 
     function fail(code: IssueCode, path: string, expected: string, actual: string): ValidationResult {
-      return { valid: false, issues: [{ code, path, message: `${path} must be ${expected}`, expected, actual }] };
+      return { valid: false, issues: [{ code, path, message: `${path} must be ${expected}`, expected, actual }], value };
     }
   };
 
@@ -308,9 +314,7 @@ export function validatorFor(spec: Spec): Validator {
       } catch (err) {
         return { valid: false, issues: [{ code: 'not-json', path: '$', message: 'the frame must be JSON', expected: 'JSON text', actual: `${preview(text, 60)} (${(err as Error).message})` }] };
       }
-      const result: ValidationResult & { value?: unknown } = validate(value, direction);
-      result.value = value;
-      return result;
+      return validate(value, direction);
     },
   };
   cache.set(spec, validator);
