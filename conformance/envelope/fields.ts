@@ -1,8 +1,8 @@
 // Kiwi, "Event Format": "All events follow the same structure: | event | string | Event type name |
 // data | object | … | timestamp | float | … | source | string |". Aragora: "Stream events … share a
 // common envelope".
-import { Findings, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { msgAt, nothingToJudge, observed } from '../expect/index.js';
+import { defineCheck } from '../../src/runner/index.js';
+import { judgeObserved, msgAt } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/fields',
@@ -13,13 +13,8 @@ export default defineCheck({
   quote: 'All events follow the same structure: event (string, event type name), data (object), timestamp (float), source (string). (Kiwi, Event Format)',
   appliesTo: (spec) => (spec.ext.envelope || spec.transport === 'websocket' ? true : 'no envelope documented (Socket.IO events carry their name in the packet)'),
   async run(ctx) {
-    const o = await observed(ctx);
-    if (!o.ok) return o.outcome;
-    const findings = new Findings();
-    let judged = 0;
-    for (const m of o.messages) {
-      if (ctx.spec.transport === 'websocket' && (m.value === null || typeof m.value !== 'object' || Array.isArray(m.value))) continue;
-      judged++;
+    return judgeObserved(ctx, 'JSON object', (m, findings) => {
+      if (ctx.spec.transport === 'websocket' && (m.value === null || typeof m.value !== 'object' || Array.isArray(m.value))) return false;
       for (const issue of ctx.validator.validate(m.value).issues) {
         if (issue.code === 'missing-name') {
           findings.add('missing-name', { message: 'A message has no name field', expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path }));
@@ -27,8 +22,7 @@ export default defineCheck({
           findings.add(`${issue.path}:${issue.keyword}`, { message: `Envelope: ${issue.message}`, expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path, schemaPath: issue.schemaPath }));
         }
       }
-    }
-    if (!judged) return nothingToJudge(o.obs, 'JSON object');
-    return verdictOf(findings.list());
+      return true;
+    });
   },
 });

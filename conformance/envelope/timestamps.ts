@@ -1,9 +1,9 @@
 // Aragora: "`timestamp` is epoch seconds (float)." Kiwi: "| timestamp | float | Unix timestamp |".
 // Clown: "timestamp": "2026-01-08T10:30:00Z" (ISO 8601 in every example).
-import { Findings, defineCheck, fieldAt, hasField, verdictOf } from '../../src/runner/index.js';
+import { defineCheck, fieldAt, hasField } from '../../src/runner/index.js';
 import type { TimestampField } from '../../src/spec/extension.js';
 import { jsonType, preview } from '../../src/spec/validator.js';
-import { msgAt, nothingToJudge, observed } from '../expect/index.js';
+import { judgeObserved, msgAt } from '../expect/index.js';
 
 type Kind = TimestampField['format'] | 'numeric-string' | 'other-string' | 'other';
 
@@ -44,22 +44,18 @@ export default defineCheck({
   quote: '`timestamp` is epoch seconds (float). (Aragora, Stream Event Envelope)',
   appliesTo: (spec) => (spec.ext.envelope?.timestamps?.length ? true : 'the document names no timestamp field'),
   async run(ctx) {
-    const o = await observed(ctx);
-    if (!o.ok) return o.outcome;
-    const findings = new Findings();
-    let judged = 0;
-    for (const m of o.messages) {
+    return judgeObserved(ctx, 'message with a timestamp field', (m, findings) => {
+      let judged = false;
       for (const t of ctx.spec.ext.envelope!.timestamps!) {
         if (!hasField(m.payload, t.field)) continue;
-        judged++;
+        judged = true;
         const v = fieldAt(m.payload, t.field);
         const kind = timestampKind(v);
         if (kind === t.format) continue;
         const actual = kind === 'other' ? `${jsonType(v)} ${preview(v, 40)}` : `${WORDS[kind]} ${preview(v, 40)}`;
         findings.add(`${t.field}:${kind}`, { message: `${t.field} is ${WORDS[kind]}, not ${WORDS[t.format]}`, expected: `${WORDS[t.format]} (e.g. ${EXAMPLE[t.format]})`, actual }, msgAt(m, { path: `$.${t.field}` }));
       }
-    }
-    if (!judged) return nothingToJudge(o.obs, 'message with a timestamp field');
-    return verdictOf(findings.list());
+      return judged;
+    });
   },
 });

@@ -1,5 +1,5 @@
 /** The server messages of a wire log, and the shared observation as stream checks use it. */
-import { at, payloadOf, skip } from '../../src/runner/index.js';
+import { Findings, at, payloadOf, skip, verdictOf } from '../../src/runner/index.js';
 import type { CheckContext, Observation, Occurrence, Outcome } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
@@ -104,4 +104,32 @@ export function msgAt(m: Received, extra: Omit<Occurrence, 'frameIndex' | 'frame
 /** The time budget of a check that reads the whole run's wire log. */
 export function runWideBudget(ctx: CheckContext): number {
   return ctx.settings.observeMs + ctx.settings.timeoutMs * (ctx.spec.messages.length + 12) + 5000;
+}
+
+/**
+ * The loop of a stream check over the observation: `judge` looks at one message, adds its
+ * findings, and says whether the message was one it judges. The outcome is the findings, or a
+ * skip when nothing was judged.
+ */
+export async function judgeObserved(ctx: CheckContext, what: string, judge: (m: Received, findings: Findings) => boolean): Promise<Outcome> {
+  const o = await observed(ctx);
+  if (!o.ok) return o.outcome;
+  const findings = new Findings();
+  let judged = 0;
+  for (const m of o.messages) if (judge(m, findings)) judged++;
+  return judged ? verdictOf(findings.list()) : nothingToJudge(o.obs, what);
+}
+
+/**
+ * The loop of an ordering check: `judge` applies one rule to one connection's messages, adds
+ * its findings and returns how many messages it judged. Every rule runs on every connection of
+ * the run; the outcome is the findings, or the skip `nothing` when no message was judged.
+ */
+export async function judgeStreams<R>(ctx: CheckContext, rules: readonly R[], nothing: string, judge: (stream: Stream, rule: R, findings: Findings) => number): Promise<Outcome> {
+  const s = await streams(ctx);
+  if (!s.ok) return s.outcome;
+  const findings = new Findings();
+  let judged = 0;
+  for (const stream of s.streams) for (const rule of rules) judged += judge(stream, rule, findings);
+  return judged ? verdictOf(findings.list()) : skip(nothing);
 }

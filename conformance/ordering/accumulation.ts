@@ -1,8 +1,8 @@
 // Gemini, gemini:content: "{ text: string; // New text chunk  accumulated: string; // Full response
 // so far }"; gemini:done: "console.log('Full response:', data.fullResponse)".
-import { Findings, defineCheck, fieldAt, skip, verdictOf } from '../../src/runner/index.js';
+import { defineCheck, fieldAt } from '../../src/runner/index.js';
 import { preview } from '../../src/spec/validator.js';
-import { msgAt, runWideBudget, streams } from '../expect/index.js';
+import { judgeStreams, msgAt, runWideBudget } from '../expect/index.js';
 
 export default defineCheck({
   id: 'ordering/accumulation',
@@ -15,47 +15,41 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.accumulations?.length ? true : 'the document declares no accumulation'),
   budgetMs: runWideBudget,
   async run(ctx) {
-    const s = await streams(ctx);
-    if (!s.ok) return s.outcome;
-    const findings = new Findings();
-    let judged = 0;
-    for (const { conn, messages } of s.streams) {
-      for (const rule of ctx.spec.ext.accumulations!) {
-        const resets = new Set(rule.resetOn ?? []);
-        // `undefined` before the first chunk; `fresh` once a final or reset has been seen, so the
-        // first chunk of a connection may join a stream mid-way but later ones may not.
-        let acc: string | undefined;
-        let fresh = false;
-        for (const m of messages) {
-          if (m.name === rule.message) {
-            const chunk = fieldAt(m.payload, rule.chunkField);
-            const accumulated = fieldAt(m.payload, rule.accumulatedField);
-            if (typeof chunk !== 'string' || typeof accumulated !== 'string') continue;
-            judged++;
-            const expected = (acc ?? '') + chunk;
-            const joinedMidway = acc === undefined && !fresh && accumulated.endsWith(chunk);
-            if (accumulated !== expected && !joinedMidway) {
-              findings.add(`${rule.id}:concat`, { message: `${rule.id}: ${rule.accumulatedField} is not the running concatenation of ${rule.chunkField}`, expected: `${preview(expected, 80)} (the previous ${rule.accumulatedField} + this ${rule.chunkField})`, actual: preview(accumulated, 80) }, msgAt(m, { path: `$.${rule.accumulatedField}` }, conn));
-            }
-            acc = accumulated;
-          } else if (rule.final && m.name === rule.final.message) {
-            const full = fieldAt(m.payload, rule.final.field);
-            if (acc !== undefined && typeof full === 'string') {
-              judged++;
-              if (full !== acc) {
-                findings.add(`${rule.id}:final`, { message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, msgAt(m, { path: `$.${rule.final.field}` }, conn));
-              }
-            }
-            acc = undefined;
-            fresh = true;
-          } else if (m.name !== undefined && resets.has(m.name)) {
-            acc = undefined;
-            fresh = true;
+    return judgeStreams(ctx, ctx.spec.ext.accumulations!, 'no accumulation chunk on any connection of the run (check the triggers)', ({ conn, messages }, rule, findings) => {
+      let judged = 0;
+      const resets = new Set(rule.resetOn ?? []);
+      // `undefined` before the first chunk; `fresh` once a final or reset has been seen, so the
+      // first chunk of a connection may join a stream mid-way but later ones may not.
+      let acc: string | undefined;
+      let fresh = false;
+      for (const m of messages) {
+        if (m.name === rule.message) {
+          const chunk = fieldAt(m.payload, rule.chunkField);
+          const accumulated = fieldAt(m.payload, rule.accumulatedField);
+          if (typeof chunk !== 'string' || typeof accumulated !== 'string') continue;
+          judged++;
+          const expected = (acc ?? '') + chunk;
+          const joinedMidway = acc === undefined && !fresh && accumulated.endsWith(chunk);
+          if (accumulated !== expected && !joinedMidway) {
+            findings.add(`${rule.id}:concat`, { message: `${rule.id}: ${rule.accumulatedField} is not the running concatenation of ${rule.chunkField}`, expected: `${preview(expected, 80)} (the previous ${rule.accumulatedField} + this ${rule.chunkField})`, actual: preview(accumulated, 80) }, msgAt(m, { path: `$.${rule.accumulatedField}` }, conn));
           }
+          acc = accumulated;
+        } else if (rule.final && m.name === rule.final.message) {
+          const full = fieldAt(m.payload, rule.final.field);
+          if (acc !== undefined && typeof full === 'string') {
+            judged++;
+            if (full !== acc) {
+              findings.add(`${rule.id}:final`, { message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, msgAt(m, { path: `$.${rule.final.field}` }, conn));
+            }
+          }
+          acc = undefined;
+          fresh = true;
+        } else if (m.name !== undefined && resets.has(m.name)) {
+          acc = undefined;
+          fresh = true;
         }
       }
-    }
-    if (!judged) return skip('no accumulation chunk on any connection of the run (check the triggers)');
-    return verdictOf(findings.list());
+      return judged;
+    });
   },
 });

@@ -1,8 +1,8 @@
 // Aragora, "Token streaming": token_start, token_delta, token_end; Coda: "`llm_start`,
 // `llm_token`, `llm_result`, `llm_error` - Language model"; Gemini: tool:execution-start …
 // tool:execution-complete / tool:execution-error.
-import { Findings, defineCheck, fieldAt, skip, verdictOf } from '../../src/runner/index.js';
-import { atIn, runWideBudget, streams } from '../expect/index.js';
+import { defineCheck, fieldAt } from '../../src/runner/index.js';
+import { atIn, judgeStreams, runWideBudget } from '../expect/index.js';
 
 type State = 'open' | 'ended';
 
@@ -17,39 +17,33 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.lifecycles?.length ? true : 'the document declares no lifecycle'),
   budgetMs: runWideBudget,
   async run(ctx) {
-    const s = await streams(ctx);
-    if (!s.ok) return s.outcome;
-    const findings = new Findings();
-    let judged = 0;
-    for (const { conn, messages } of s.streams) {
-      for (const rule of ctx.spec.ext.lifecycles!) {
-        const state = new Map<string, State>();
-        const during = new Set(rule.during ?? []);
-        const ends = new Set(rule.end);
-        const strict = rule.strictStart ?? false;
-        for (const m of messages) {
-          if (m.name === undefined || (m.name !== rule.start && !during.has(m.name) && !ends.has(m.name))) continue;
-          judged++;
-          const key = (rule.key ?? []).map((k) => JSON.stringify(fieldAt(m.payload, k) ?? null)).join(', ');
-          const keyText = rule.key?.length ? ` (${rule.key.join(', ')} = ${key})` : '';
-          const st = state.get(key);
-          if (m.name === rule.start) {
-            state.set(key, 'open');
-          } else if (ends.has(m.name)) {
-            if (st === 'ended' || (st === undefined && strict)) {
-              findings.add(`${rule.id}:orphan-end`, { message: `${rule.id}: ${m.name} without a ${rule.start} before it`, expected: `${rule.start} before ${rule.end.join(' or ')} with the same key`, actual: `${m.name}${keyText} ${st === 'ended' ? 'after that lifecycle had already ended' : 'with no start observed'}` }, atIn(conn, m.frame));
-            }
-            state.set(key, 'ended');
-          } else {
-            if (st === 'ended' || (st === undefined && strict)) {
-              findings.add(`${rule.id}:outside`, { message: `${rule.id}: ${m.name} outside its lifecycle`, expected: `${m.name} only between ${rule.start} and ${rule.end.join(' or ')}`, actual: `${m.name}${keyText} ${st === 'ended' ? 'after the end' : 'before any start'}` }, atIn(conn, m.frame));
-            }
-            if (st === undefined) state.set(key, 'open');
+    return judgeStreams(ctx, ctx.spec.ext.lifecycles!, 'no lifecycle message on any connection of the run (check the triggers)', ({ conn, messages }, rule, findings) => {
+      let judged = 0;
+      const state = new Map<string, State>();
+      const during = new Set(rule.during ?? []);
+      const ends = new Set(rule.end);
+      const strict = rule.strictStart ?? false;
+      for (const m of messages) {
+        if (m.name === undefined || (m.name !== rule.start && !during.has(m.name) && !ends.has(m.name))) continue;
+        judged++;
+        const key = (rule.key ?? []).map((k) => JSON.stringify(fieldAt(m.payload, k) ?? null)).join(', ');
+        const keyText = rule.key?.length ? ` (${rule.key.join(', ')} = ${key})` : '';
+        const st = state.get(key);
+        if (m.name === rule.start) {
+          state.set(key, 'open');
+        } else if (ends.has(m.name)) {
+          if (st === 'ended' || (st === undefined && strict)) {
+            findings.add(`${rule.id}:orphan-end`, { message: `${rule.id}: ${m.name} without a ${rule.start} before it`, expected: `${rule.start} before ${rule.end.join(' or ')} with the same key`, actual: `${m.name}${keyText} ${st === 'ended' ? 'after that lifecycle had already ended' : 'with no start observed'}` }, atIn(conn, m.frame));
           }
+          state.set(key, 'ended');
+        } else {
+          if (st === 'ended' || (st === undefined && strict)) {
+            findings.add(`${rule.id}:outside`, { message: `${rule.id}: ${m.name} outside its lifecycle`, expected: `${m.name} only between ${rule.start} and ${rule.end.join(' or ')}`, actual: `${m.name}${keyText} ${st === 'ended' ? 'after the end' : 'before any start'}` }, atIn(conn, m.frame));
+          }
+          if (st === undefined) state.set(key, 'open');
         }
       }
-    }
-    if (!judged) return skip('no lifecycle message on any connection of the run (check the triggers)');
-    return verdictOf(findings.list());
+      return judged;
+    });
   },
 });

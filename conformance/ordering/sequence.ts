@@ -1,8 +1,8 @@
 // Aragora, "Stream Event Envelope": {"seq": 42, "agent_seq": 7, …} — "`round`, `agent`, and
 // `agent_seq` are populated when relevant." Coda: "All events follow a consistent structure:
 // {"version": "1.0", "seq": 123, …}".
-import { Findings, defineCheck, fieldAt, skip, verdictOf } from '../../src/runner/index.js';
-import { msgAt, runWideBudget, streams } from '../expect/index.js';
+import { defineCheck, fieldAt } from '../../src/runner/index.js';
+import { judgeStreams, msgAt, runWideBudget } from '../expect/index.js';
 
 export default defineCheck({
   id: 'ordering/sequence',
@@ -14,38 +14,32 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.sequences?.length ? true : 'the document declares no sequence field'),
   budgetMs: runWideBudget,
   async run(ctx) {
-    const s = await streams(ctx);
-    if (!s.ok) return s.outcome;
-    const findings = new Findings();
-    let judged = 0;
-    for (const { conn, messages } of s.streams) {
-      for (const rule of ctx.spec.ext.sequences!) {
-        const last = new Map<string, number>();
-        const only = rule.messages ? new Set(rule.messages) : undefined;
-        const per = rule.scope ? ` (per ${rule.scope})` : '';
-        for (const m of messages) {
-          if (only && (m.name === undefined || !only.has(m.name))) continue;
-          const v = fieldAt(m.payload, rule.field);
-          if (typeof v !== 'number') continue;
-          judged++;
-          const scope = rule.scope ? JSON.stringify(fieldAt(m.payload, rule.scope) ?? null) : '';
-          const where = rule.scope ? ` for ${rule.scope} ${scope}` : '';
-          const prev = last.get(scope);
-          last.set(scope, v);
-          const occurrence = msgAt(m, { path: `$.${rule.field}` }, conn);
-          if (prev === undefined) {
-            if (typeof rule.start === 'number' && v !== rule.start) {
-              findings.add(`${rule.field}:start`, { message: `${rule.field} did not start at ${rule.start}${per}`, expected: `${rule.field} starts at ${rule.start}`, actual: `first ${rule.field}${where} is ${v}` }, occurrence);
-            }
-          } else if (v <= prev) {
-            findings.add(`${rule.field}:order`, { message: `${rule.field} did not increase${per}`, expected: rule.order === 'consecutive' ? `${prev + 1} after ${prev}` : `a value greater than ${prev}`, actual: `${v} after ${prev}${where}` }, occurrence);
-          } else if (rule.order === 'consecutive' && v !== prev + 1) {
-            findings.add(`${rule.field}:gap`, { message: `${rule.field} skipped values${per}`, expected: `${prev + 1} after ${prev}`, actual: `${v} after ${prev}${where}` }, occurrence);
+    return judgeStreams(ctx, ctx.spec.ext.sequences!, 'no message of the run carried a sequence field', ({ conn, messages }, rule, findings) => {
+      let judged = 0;
+      const last = new Map<string, number>();
+      const only = rule.messages ? new Set(rule.messages) : undefined;
+      const per = rule.scope ? ` (per ${rule.scope})` : '';
+      for (const m of messages) {
+        if (only && (m.name === undefined || !only.has(m.name))) continue;
+        const v = fieldAt(m.payload, rule.field);
+        if (typeof v !== 'number') continue;
+        judged++;
+        const scope = rule.scope ? JSON.stringify(fieldAt(m.payload, rule.scope) ?? null) : '';
+        const where = rule.scope ? ` for ${rule.scope} ${scope}` : '';
+        const prev = last.get(scope);
+        last.set(scope, v);
+        const occurrence = msgAt(m, { path: `$.${rule.field}` }, conn);
+        if (prev === undefined) {
+          if (typeof rule.start === 'number' && v !== rule.start) {
+            findings.add(`${rule.field}:start`, { message: `${rule.field} did not start at ${rule.start}${per}`, expected: `${rule.field} starts at ${rule.start}`, actual: `first ${rule.field}${where} is ${v}` }, occurrence);
           }
+        } else if (v <= prev) {
+          findings.add(`${rule.field}:order`, { message: `${rule.field} did not increase${per}`, expected: rule.order === 'consecutive' ? `${prev + 1} after ${prev}` : `a value greater than ${prev}`, actual: `${v} after ${prev}${where}` }, occurrence);
+        } else if (rule.order === 'consecutive' && v !== prev + 1) {
+          findings.add(`${rule.field}:gap`, { message: `${rule.field} skipped values${per}`, expected: `${prev + 1} after ${prev}`, actual: `${v} after ${prev}${where}` }, occurrence);
         }
       }
-    }
-    if (!judged) return skip('no message of the run carried a sequence field');
-    return verdictOf(findings.list());
+      return judged;
+    });
   },
 });
