@@ -4,6 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { jwtVerify } from 'jose';
 import type { Spec } from '../src/spec/model.js';
 import type { AuthState } from './connection.js';
 import type { FaultSet } from './faults.js';
@@ -12,6 +13,18 @@ import type { FaultSet } from './faults.js';
 export interface Tokens {
   token?: string;
   adminToken?: string;
+  /** HS256 secret: a JWT that verifies is a valid token; `role: "admin"` makes it an admin token. */
+  jwtSecret?: string;
+}
+
+/** The role a JWT grants: `admin`, `user`, or undefined when it does not verify. */
+async function jwtRole(token: string, secret: string): Promise<'admin' | 'user' | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+    return payload.role === 'admin' ? 'admin' : 'user';
+  } catch {
+    return undefined;
+  }
 }
 
 function same(a: string, b: string): boolean {
@@ -25,13 +38,14 @@ function same(a: string, b: string): boolean {
  * token, the server is open: nobody is `authenticated`, everybody may write (aragora's documented
  * default when ARAGORA_API_TOKEN is unset).
  */
-export function authState(spec: Spec, presented: string[], tokens: Tokens, faults: FaultSet): AuthState {
+export async function authState(spec: Spec, presented: string[], tokens: Tokens, faults: FaultSet): Promise<AuthState> {
   const first = presented[0];
-  if (!spec.ext.auth || (!tokens.token && !tokens.adminToken)) {
+  if (!spec.ext.auth || (!tokens.token && !tokens.adminToken && !tokens.jwtSecret)) {
     return { token: 'none', presented: first, authenticated: false, write: true, admin: false };
   }
-  const admin = !!tokens.adminToken && presented.some((p) => same(p, tokens.adminToken!));
-  const user = admin || (!!tokens.token && presented.some((p) => same(p, tokens.token!)));
+  const roles = tokens.jwtSecret ? await Promise.all(presented.map((p) => jwtRole(p, tokens.jwtSecret!))) : [];
+  const admin = (!!tokens.adminToken && presented.some((p) => same(p, tokens.adminToken!))) || roles.includes('admin');
+  const user = admin || (!!tokens.token && presented.some((p) => same(p, tokens.token!))) || roles.includes('user');
   const valid = user || (presented.length > 0 ? faults.has('accept-bad-token') : faults.has('accept-missing-token'));
   if (valid) return { token: 'valid', presented: first, authenticated: true, write: true, admin };
   return { token: presented.length ? 'wrong' : 'none', presented: first, authenticated: false, write: false, admin: false };

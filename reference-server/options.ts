@@ -24,6 +24,11 @@ export interface ReferenceServerOptions {
   token?: string;
   /** The admin token (gemini-chat monitoring). */
   adminToken?: string;
+  /**
+   * A secret for HS256 JWTs: a token that verifies with it is valid, and one whose `role` claim
+   * is `admin` is an admin token (gemini-chat's documents speak of JWTs). Literal tokens still work.
+   */
+  jwtSecret?: string;
   /** Fault names (see faults.ts). */
   faults?: string[];
   /** WebSocket ping interval (coda; document: 20 s) and Socket.IO pingInterval, in ms. */
@@ -45,6 +50,7 @@ export interface ResolvedOptions {
   speed: number;
   token?: string;
   adminToken?: string;
+  jwtSecret?: string;
   faults: string[];
   keepaliveIntervalMs?: number;
   maxFrameBytes: number;
@@ -102,6 +108,7 @@ export function resolveOptions(options: ReferenceServerOptions, spec: Spec): Res
     speed: options.speed !== undefined && !options.instant ? options.speed : 0,
     token: options.token ?? tokens?.token,
     adminToken: options.adminToken ?? tokens?.adminToken,
+    jwtSecret: options.jwtSecret,
     faults: options.faults ?? [],
     keepaliveIntervalMs: options.keepaliveIntervalMs,
     maxFrameBytes: options.maxFrameBytes ?? spec.ext.robustness?.maxFrameBytes ?? 1024 * 1024,

@@ -75,10 +75,10 @@ export async function startSocketIoServer(ctx: ServerContext): Promise<Transport
   const namespaces = spec.channels.length ? spec.channels.map((c) => c.address || '/') : ['/'];
   for (const address of namespaces) {
     const nsp = io.of(address);
-    nsp.use((socket, next) => {
+    nsp.use(async (socket, next) => {
       if (ctx.hub.crashed) return next(new Error('Server unavailable')); // crash-on-* faults
-      const auth = authState(spec, handshakeTokens(spec, socket.handshake.auth), options, faults);
-      const needsToken = spec.ext.auth?.withoutToken === 'refuse' && (options.token || options.adminToken);
+      const auth = await authState(spec, handshakeTokens(spec, socket.handshake.auth), options, faults);
+      const needsToken = spec.ext.auth?.withoutToken === 'refuse' && (options.token || options.adminToken || options.jwtSecret);
       if (needsToken && !auth.authenticated) return next(new Error('Authentication failed'));
       if (faults.has('reject-namespace')) return next(new Error('Invalid namespace'));
       (socket.data as { auth?: AuthState }).auth = auth;

@@ -77,14 +77,15 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
   const binary = faults.has('binary-frames');
   const keepalive = spec.ext.keepalive?.serverPing && !faults.has('no-keepalive') ? spec.ext.keepalive.serverPing : undefined;
 
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  http.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (ctx.hub.crashed) return socket.destroy(); // crash-on-* faults: nobody answers any more
     if (!channels.includes(path) || refused.includes(path)) return reject(socket, 404, 'Not Found');
-    const auth = authState(spec, upgradeTokens(spec, req, url, faults), options, faults);
-    if (spec.ext.auth?.withoutToken === 'refuse' && !auth.authenticated && (options.token || options.adminToken)) {
+    const auth = await authState(spec, upgradeTokens(spec, req, url, faults), options, faults);
+    if (socket.destroyed) return;
+    if (spec.ext.auth?.withoutToken === 'refuse' && !auth.authenticated && (options.token || options.adminToken || options.jwtSecret)) {
       return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, auth, socket));

@@ -199,6 +199,7 @@ Example:
       { flags: '--instant', description: 'send the stream as fast as each client reads it' },
       { flags: '--token <t>', description: 'token clients must present (aragora: Bearer header or ?token=, optional; gemini-chat: handshake auth.token, default dev-user-token)' },
       { flags: '--admin-token <t>', description: 'admin token of gemini-chat monitoring (default dev-admin-token)' },
+      { flags: '--jwt-secret <s>', description: 'also accept HS256 JWTs signed with this secret; a "role": "admin" claim grants admin' },
       { flags: '--fault <name>', description: 'break one documented behaviour (repeatable; see --list-faults)', repeatable: true },
       { flags: '--list-faults', description: 'print every fault with what it breaks and the checks that catch it (of PROTOCOL when given)' },
     ],
@@ -211,6 +212,8 @@ Tokens: aragora is open without --token (connection_info.authenticated false, wr
 with --token T it accepts "Authorization: Bearer T" or ?token=T and downgrades other clients
 (authenticated false, writes refused with error or auth_revoked). gemini-chat always needs a
 handshake auth.token: dev-user-token and dev-admin-token unless --token/--admin-token are given.
+With --jwt-secret S, HS256 JWTs signed with S are valid tokens too, and a "role": "admin" claim
+makes one an admin token (the gemini-chat document speaks of JWTs).
 
 Exit codes: 0 stopped by a signal; 2 usage, document or fixture error, unknown fault, port in use.
 

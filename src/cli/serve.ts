@@ -44,6 +44,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
       seed: number('--seed', opts.seed, true),
       token: opts.token as string | undefined,
       adminToken: opts.adminToken as string | undefined,
+      jwtSecret: opts.jwtSecret as string | undefined,
       faults: (opts.fault as string[] | undefined) ?? [],
     };
     if (opts.instant) options.instant = true;
