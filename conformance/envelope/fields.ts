@@ -2,7 +2,7 @@
 // data | object | … | timestamp | float | … | source | string |". Aragora: "Stream events … share a
 // common envelope".
 import { defineCheck } from '../../src/runner/index.js';
-import { judgeObserved, msgAt } from '../expect/index.js';
+import { judgeObserved, msgAt, validationOf } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/fields',
@@ -15,7 +15,7 @@ export default defineCheck({
   async run(ctx) {
     return judgeObserved(ctx, 'JSON object', (m, findings) => {
       if (ctx.spec.transport === 'websocket' && (m.value === null || typeof m.value !== 'object' || Array.isArray(m.value))) return false;
-      for (const issue of ctx.validator.validate(m.value).issues) {
+      for (const issue of validationOf(ctx, m).issues) {
         if (issue.code === 'missing-name') {
           findings.add('missing-name', { message: 'A message has no name field', expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path }));
         } else if (issue.code === 'envelope') {

@@ -2,7 +2,7 @@
 // `{"text": "turn on the lights", "language": "en"}` |"; Gemini: "Data Structure: { text: string;
 // accumulated: string; }". The AsyncAPI document turns these into payload schemas.
 import { defineCheck } from '../../src/runner/index.js';
-import { judgeObserved, msgAt } from '../expect/index.js';
+import { judgeObserved, msgAt, validationOf } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/schema',
@@ -14,7 +14,7 @@ export default defineCheck({
   appliesTo: () => true,
   async run(ctx) {
     return judgeObserved(ctx, 'documented server message', (m, findings) => {
-      const result = ctx.validator.validate(m.value);
+      const result = validationOf(ctx, m);
       if (!result.message) return false;
       for (const issue of result.issues) {
         if (issue.code !== 'schema') continue;

@@ -2,6 +2,7 @@
 import { Findings, at, payloadOf, skip, verdictOf } from '../../src/runner/index.js';
 import type { CheckContext, Observation, Occurrence, Outcome } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
+import type { ValidationResult } from '../../src/spec/validator.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
 
 /** One server message: the frame that carried it, the message, its name and payload. */
@@ -25,9 +26,23 @@ const LIFECYCLE: Record<string, string> = { CONNECT: 'connect', CONNECT_ERROR: '
  * Socket.IO, every EVENT packet, plus the lifecycle packets the document lists as messages.
  */
 export function received(spec: Spec, conn: Connection, dir: 'in' | 'out' = 'in'): Received[] {
+  // Every stream check reads the same connections: read each frame once, and only new frames
+  // on a later call (a wire log only grows).
+  let byDir = readCache.get(conn);
+  if (!byDir) readCache.set(conn, (byDir = {}));
+  const cached = (byDir[dir] ??= { upTo: 0, out: [] });
+  if (cached.upTo < conn.frames.length) {
+    collect(spec, conn.frames.slice(cached.upTo), dir, cached.out);
+    cached.upTo = conn.frames.length;
+  }
+  return cached.out;
+}
+
+const readCache = new WeakMap<Connection, Partial<Record<'in' | 'out', { upTo: number; out: Received[] }>>>();
+
+function collect(spec: Spec, frames: readonly Frame[], dir: 'in' | 'out', out: Received[]): void {
   const lifecycle = new Set(spec.ext.lifecycle ?? []);
-  const out: Received[] = [];
-  for (const frame of conn.frames) {
+  for (const frame of frames) {
     if (frame.dir !== dir || frame.type !== 'text') continue;
     if (spec.transport === 'socket.io') {
       const packet = frame.sio?.packet;
@@ -50,7 +65,15 @@ export function received(spec: Spec, conn: Connection, dir: 'in' | 'out' = 'in')
       } else out.push({ frame, value: frame.message, name: frame.name, payload: frame.message });
     }
   }
-  return out;
+}
+
+const validations = new WeakMap<Received, ValidationResult>();
+
+/** A server message's validation, computed once however many checks ask for it. */
+export function validationOf(ctx: CheckContext, m: Received): ValidationResult {
+  let result = validations.get(m);
+  if (!result) validations.set(m, (result = ctx.validator.validate(m.value)));
+  return result;
 }
 
 /** The observation, ready for a stream check, or the skip to return. */
