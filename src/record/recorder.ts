@@ -158,12 +158,15 @@ export function buildFixture(options: Pick<RecordOptions, 'spec' | 'url' | 'dura
   let nonconforming = 0;
   let unreplayable = 0;
 
+  // Script lines are validated when the fixture loads, so only a conforming frame becomes one;
+  // a frame that does not conform stays a stream line, marked `nonconforming`.
+  const conforms = (f: Frame) => validator.validate(f.message, 'receive').valid;
   // Initial messages: the leading run of documented initial messages.
   const messagesIn = incoming.filter((f) => f.message !== undefined && !(f.sio && f.sio.packet && f.sio.packet !== 'EVENT'));
   if (initial.length) {
     const names = new Set(initial.map((m) => m.message));
     for (const f of messagesIn) {
-      if (!f.name || !names.has(f.name)) break;
+      if (!f.name || !names.has(f.name) || !conforms(f)) break;
       lines.push(JSON.stringify({ on: '$connect', at: Math.max(0, Math.round(f.at - t0)), frame: escapeMarkers(f.message) }));
       consumed.add(f);
       scripted.add('$connect');
@@ -174,7 +177,7 @@ export function buildFixture(options: Pick<RecordOptions, 'spec' | 'url' | 'dura
     const name = s.name;
     const replies = name ? spec.replies.get(name) : undefined;
     if (!name || !replies?.length || scripted.has(name)) continue;
-    const reply = messagesIn.find((f) => f.index > s.index && !consumed.has(f) && f.name !== undefined && replies.includes(f.name));
+    const reply = messagesIn.find((f) => f.index > s.index && !consumed.has(f) && f.name !== undefined && replies.includes(f.name) && conforms(f));
     if (!reply) continue;
     consumed.add(reply);
     scripted.add(name);
@@ -201,7 +204,6 @@ export function buildFixture(options: Pick<RecordOptions, 'spec' | 'url' | 'dura
       lines.push(JSON.stringify(line));
     }
   }
-  for (const f of consumed) if (!validator.validate(f.message, 'receive').valid) nonconforming++;
 
   // Scripts the recording did not see, borrowed so the fixture loads and the server stays faithful.
   const borrowed = borrowedScripts(options.defaultFixture ?? defaultFixtureOf(spec), scripted);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer, type RunningServer } from '../../reference-server/index.js';
+import { buildFixture } from '../../src/record/recorder.js';
 import { connect } from '../../src/client/index.js';
+import { loadSpec } from '../../src/spec/load.js';
+import type { Frame } from '../../src/transport/index.js';
 import { runCli } from '../helpers.js';
 
 const servers: RunningServer[] = [];
@@ -94,6 +97,28 @@ describe('wsconform record', () => {
     chat.send('tool:list');
     expect(Array.isArray((await tools).tools)).toBe(true);
     await chat.close();
+  });
+
+  it('keeps a non-conforming initial message or reply as a marked stream line, so the fixture still loads', async () => {
+    const spec = await loadSpec('aragora');
+    const frame = (index: number, dir: 'in' | 'out', message: Record<string, unknown>): Frame => ({ index, at: index, dir, type: 'text', text: JSON.stringify(message), bytes: 0, message, json: true, name: String(message.type) });
+    const frames = [
+      frame(0, 'in', { type: 'connection_info', data: { authenticated: false, client_id: 5, write_access: true } }),
+      frame(1, 'in', { type: 'loop_list', data: { loops: [] } }),
+      frame(2, 'out', { type: 'get_loops' }),
+      frame(3, 'in', { type: 'loop_list', data: 'not an object' }),
+    ];
+    const { text, nonconforming } = buildFixture({ spec, url: 'ws://x/ws', durationMs: 1 }, frames, 0);
+    expect(nonconforming).toBe(2);
+    const lines = text.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    // No recorded script line: those two triggers are scripted from the default scenario instead.
+    const scripted = lines.filter((l) => l.on === '$connect' || l.on === 'get_loops');
+    expect(scripted.length).toBeGreaterThan(0);
+    expect(scripted.every((l) => l.note === 'copied from the default fixture: not recorded')).toBe(true);
+    expect(lines.filter((l) => l.nonconforming).map((l) => l.frame.type)).toEqual(['connection_info', 'loop_list']);
+    const file = join(tmp(), 'drift.jsonl');
+    writeFileSync(file, text);
+    await serve({ protocol: 'aragora', fixture: file });
   });
 
   it('exits 2 naming the server when it cannot be reached, and 2 without --url', async () => {
