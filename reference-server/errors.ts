@@ -2,6 +2,8 @@
  * Errors of the reference server, each with a stable code (listed in reference-server/README.md).
  * The CLI maps every one of them to exit code 2.
  */
+import { KitError } from '../src/spec/errors.js';
+
 export type ReferenceServerErrorCode =
   /** A fixture file is unreadable, malformed, or holds a frame the protocol's schemas reject. */
   | 'WSC_FIXTURE'
@@ -13,16 +15,4 @@ export type ReferenceServerErrorCode =
   | 'WSC_OPTION';
 
 /** A problem starting the reference server, naming the file and line where one is known. */
-export class ReferenceServerError extends Error {
-  readonly code: ReferenceServerErrorCode;
-  readonly file?: string;
-  readonly line?: number;
-  constructor(code: ReferenceServerErrorCode, message: string, where?: { file?: string; line?: number }) {
-    const at = where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
-    super(`${at}${message}`);
-    this.name = 'ReferenceServerError';
-    this.code = code;
-    this.file = where?.file;
-    this.line = where?.line;
-  }
-}
+export class ReferenceServerError extends KitError<ReferenceServerErrorCode> {}

@@ -5,7 +5,7 @@
  * 2 usage or document errors, or an unreachable server.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { SpecError } from '../spec/errors.js';
+import { KitError } from '../spec/errors.js';
 import { COMMANDS } from './commands.js';
 import { VERSION } from './version.js';
 
@@ -51,7 +51,7 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    if (err instanceof SpecError) {
+    if (err instanceof KitError) {
       io.err.write(`wsconform: ${err.message} [${err.code}]\n`);
       return 2;
     }

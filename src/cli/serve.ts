@@ -25,54 +25,46 @@ export function faultTable(names?: string[]): string {
 
 const impl: CommandImpl = async ({ args, opts, io }) => {
   const [ref] = args;
-  try {
-    if (opts.listFaults) {
-      const spec = ref ? await loadSpec(ref) : undefined;
-      io.out.write(faultTable(spec ? applicableFaults(spec) : undefined));
-      return 0;
-    }
-    if (!ref) {
-      io.err.write('wsconform: serve needs a protocol: kiwi, clown, coda, aragora, aragora-control-plane, gemini-chat, or an AsyncAPI file\n(run with --help for usage)\n');
-      return 2;
-    }
-    if (opts.instant && opts.speed !== undefined) throw new ReferenceServerError('WSC_OPTION', 'give --speed or --instant, not both');
-    const options: ReferenceServerOptions = {
-      protocol: ref,
-      host: opts.host as string | undefined,
-      port: number('--port', opts.port, true),
-      fixture: opts.fixture as string | undefined,
-      seed: number('--seed', opts.seed, true),
-      token: opts.token as string | undefined,
-      adminToken: opts.adminToken as string | undefined,
-      jwtSecret: opts.jwtSecret as string | undefined,
-      faults: (opts.fault as string[] | undefined) ?? [],
-    };
-    if (opts.instant) options.instant = true;
-    else options.speed = number('--speed', opts.speed, false) ?? 1;
-    const server = await startReferenceServer(options);
-    // Handlers first, then the line: a supervisor may signal as soon as it reads it.
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    const pace = options.instant ? 'instant' : `speed ${options.speed}`;
-    const faults = options.faults!.length ? `, fault ${options.faults!.join(', ')}` : '';
-    io.out.write(`Serving ${server.protocol} at ${server.urls.join(' ')} (${pace}, seed ${options.seed ?? 1}${options.fixture ? `, fixture ${basename(options.fixture)}` : ''}${faults}; Ctrl-C to stop)\n`);
-    await stopped;
-    await server.close();
+  if (opts.listFaults) {
+    const spec = ref ? await loadSpec(ref) : undefined;
+    io.out.write(faultTable(spec ? applicableFaults(spec) : undefined));
     return 0;
-  } catch (err) {
-    if (err instanceof ReferenceServerError) {
-      io.err.write(`wsconform: ${err.message} [${err.code}]\n`);
-      return 2;
-    }
-    throw err;
   }
+  if (!ref) {
+    io.err.write('wsconform: serve needs a protocol: kiwi, clown, coda, aragora, aragora-control-plane, gemini-chat, or an AsyncAPI file\n(run with --help for usage)\n');
+    return 2;
+  }
+  if (opts.instant && opts.speed !== undefined) throw new ReferenceServerError('WSC_OPTION', 'give --speed or --instant, not both');
+  const options: ReferenceServerOptions = {
+    protocol: ref,
+    host: opts.host as string | undefined,
+    port: number('--port', opts.port, true),
+    fixture: opts.fixture as string | undefined,
+    seed: number('--seed', opts.seed, true),
+    token: opts.token as string | undefined,
+    adminToken: opts.adminToken as string | undefined,
+    jwtSecret: opts.jwtSecret as string | undefined,
+    faults: (opts.fault as string[] | undefined) ?? [],
+  };
+  if (opts.instant) options.instant = true;
+  else options.speed = number('--speed', opts.speed, false) ?? 1;
+  const server = await startReferenceServer(options);
+  // Handlers first, then the line: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  const pace = options.instant ? 'instant' : `speed ${options.speed}`;
+  const faults = options.faults!.length ? `, fault ${options.faults!.join(', ')}` : '';
+  io.out.write(`Serving ${server.protocol} at ${server.urls.join(' ')} (${pace}, seed ${options.seed ?? 1}${options.fixture ? `, fixture ${basename(options.fixture)}` : ''}${faults}; Ctrl-C to stop)\n`);
+  await stopped;
+  await server.close();
+  return 0;
 };
 
 export default impl;

@@ -149,14 +149,8 @@ export interface CheckContext {
   signal: AbortSignal;
 }
 
-/** The verdict on one check, as reported. */
-export interface CheckResult {
-  id: string;
-  category: string;
-  level: Level;
-  description: string;
-  requirement: string;
-  quote: string;
+/** The verdict on one check, as reported: the check's declared text, then what happened. */
+export interface CheckResult extends Pick<CheckDef, 'id' | 'category' | 'level' | 'description' | 'requirement' | 'quote'> {
   verdict: Verdict;
   durationMs: number;
   /** Why the check was skipped, or what went wrong in the kit (`error`). */

@@ -11,17 +11,23 @@ export type SpecErrorCode =
   | 'WSC_SPEC_REF'
   | 'WSC_INPUT';
 
-/** A problem with a document or input file, naming the file and, where known, the line. */
-export class SpecError extends Error {
-  readonly code: SpecErrorCode;
+/**
+ * An error of the kit with a stable code, naming the file and, where known, the line. The CLI
+ * prints every one as `wsconform: file:line: message [CODE]` and exits 2.
+ */
+export class KitError<C extends string = string> extends Error {
+  readonly code: C;
   readonly file?: string;
   readonly line?: number;
-  constructor(code: SpecErrorCode, message: string, where?: { file?: string; line?: number }) {
+  constructor(code: C, message: string, where?: { file?: string; line?: number }) {
     const at = where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
     super(`${at}${message}`);
-    this.name = 'SpecError';
+    this.name = new.target.name;
     this.code = code;
     this.file = where?.file;
     this.line = where?.line;
   }
 }
+
+/** A problem with a document or input file. */
+export class SpecError extends KitError<SpecErrorCode> {}
