@@ -29,6 +29,7 @@ import tokenNotEchoed from './auth/token-not-echoed.js';
 import replies from './request-response/replies.js';
 import invalidJson from './robustness/invalid-json.js';
 import unknownMessage from './robustness/unknown-message.js';
+import nonObjectJson from './robustness/non-object-json.js';
 import oversizedFrame from './robustness/oversized-frame.js';
 
 /** Every check, in the order reports list them. */
@@ -59,6 +60,7 @@ export const CHECKS: readonly CheckDef[] = [
   replies,
   invalidJson,
   unknownMessage,
+  nonObjectJson,
   oversizedFrame,
 ];
 

@@ -186,7 +186,11 @@ function asyncapiText(
       msg.examples = own.map((ex, i) => {
         const payload = exampleName(meta, ex).payload;
         const e: Record<string, unknown> = { name: `${pascal(m.name) || 'example'}${own.length > 1 ? i + 1 : ''}`, summary: `From the document: ${ex.from}` };
+        // A frame without a payload (a Socket.IO event emitted with no argument) is an example
+        // without `payload`; AsyncAPI wants `payload` or `headers` in every example, so it carries
+        // empty headers.
         if (payload !== undefined) e.payload = payload;
+        else e.headers = {};
         return e;
       });
     }

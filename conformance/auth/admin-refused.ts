@@ -1,6 +1,6 @@
 // Gemini, "Monitoring Events (Admin Only)": monitoring:subscribe, monitoring:get-events,
 // monitoring:get-stats, monitoring:broadcast. "Common Error Types: … Access denied".
-import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf, basisOf } from '../../src/runner/index.js';
 import { describeAbsence, lastFrame, openOrSkip, settleMs, waitForMessage } from '../expect/index.js';
 
 export default defineCheck({
@@ -9,7 +9,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Sends every admin-only message with a non-admin token',
   requirement: 'Every admin-only operation sent with a non-admin token is refused (with a documented refusal where one is listed) and produces neither its replies nor privileged events.',
-  quote: 'Monitoring Events (Admin Only) … Common Error Types: Access denied (Gemini)',
+  basis: (spec) => [basisOf(spec.ext.auth?.admin, 'x-wsconform.auth.admin')],
   appliesTo: (spec) => (spec.ext.auth?.admin?.messages.length ? true : 'the document has no admin-only operation'),
   async run(ctx) {
     if (!ctx.settings.token) return skip('no --token given (a non-admin token is needed)');
@@ -32,6 +32,7 @@ export default defineCheck({
         } else if (!answer && refusals.size) {
           findings.add(`silent:${message}`, { message: `${message} from a non-admin token got no refusal`, expected: `one of ${[...refusals].join(', ')} within ${wait} ms`, actual: describeAbsence(conn, sent.index + 1, wait) }, at(lastFrame(conn)));
         }
+        await conn.close();
         return true;
       }),
     );

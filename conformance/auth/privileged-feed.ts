@@ -1,6 +1,6 @@
 // Gemini, "Monitoring Events (Admin Only)": "monitoring:subscribe — Subscribe to real-time
 // monitoring events." "monitoring:event — Real-time activity event."
-import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf, basisOf } from '../../src/runner/index.js';
 import type { Connection } from '../../src/transport/index.js';
 import { openOrSkip, received } from '../expect/index.js';
 
@@ -10,7 +10,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Listens as a non-admin client that tries to subscribe to the admin feed',
   requirement: 'No privileged event reaches a non-admin client, even after it tries to subscribe, while an admin client (when --admin-token is given) produces admin traffic.',
-  quote: 'Monitoring Events (Admin Only) … monitoring:event — Real-time activity event. (Gemini)',
+  basis: (spec) => [basisOf(spec.ext.auth?.admin, 'x-wsconform.auth.admin')],
   appliesTo: (spec) => (spec.ext.auth?.admin?.privilegedEvents.length ? true : 'the document names no privileged event'),
   async run(ctx) {
     const auth = ctx.spec.ext.auth!;

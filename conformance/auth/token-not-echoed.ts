@@ -1,6 +1,7 @@
 // Aragora: "Browser clients cannot set custom headers; the server accepts a `token` query
 // parameter" — a secret that travels on every connection must never come back in a frame that
 // other software logs or displays.
+import { KIT } from '../expect/index.js';
 import { Findings, at, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
 
 export default defineCheck({
@@ -9,7 +10,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Searches every server frame of the run for the tokens',
   requirement: 'No server frame of any connection of the run contains the token or the admin token (plain or URL-encoded).',
-  quote: 'the server accepts a token query parameter for WebSocket authentication (Aragora, Authentication); a credential is never echoed back.',
+  basis: () => [KIT.tokenNotEchoed],
   appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
   budgetMs: (ctx) => ctx.settings.observeMs + ctx.settings.timeoutMs * (ctx.spec.messages.length + 12) + 5000,
   async run(ctx) {

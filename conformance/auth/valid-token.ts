@@ -1,7 +1,7 @@
 // Aragora, "Authentication": "include an `Authorization: Bearer` header during the handshake … the
 // server accepts a `token` query parameter for WebSocket authentication (e.g. wss://.../ws?token=...)".
 // Gemini: "const socket = io('http://localhost:3000', { auth: { token: 'your-jwt-token' } });"
-import { Findings, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
+import { Findings, defineCheck, skip, verdictOf, basisOf } from '../../src/runner/index.js';
 import { expectAccepted, meansLabel } from '../expect/index.js';
 
 export default defineCheck({
@@ -10,7 +10,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Connects with the valid token by each documented means',
   requirement: 'A valid token is accepted by every documented means (bearer header, query parameter, Socket.IO handshake auth), and reported authenticated where the document has a status message.',
-  quote: 'include an Authorization: Bearer header during the handshake … the server accepts a token query parameter for WebSocket authentication (Aragora, Authentication)',
+  basis: (spec) => [basisOf(spec.ext.auth, 'x-wsconform.auth')],
   appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
   async run(ctx) {
     const token = ctx.settings.token;
@@ -20,6 +20,7 @@ export default defineCheck({
       ctx.spec.ext.auth!.means.map(async (means) => {
         const conn = ctx.connect({ as: { token, means } });
         for (const f of await expectAccepted(ctx, conn, `in the ${meansLabel(means)}`)) findings.add(`${means.in}:${f.message}`, f, f.occurrences[0]);
+        await conn.close();
       }),
     );
     return verdictOf(findings.list());

@@ -9,7 +9,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Sends every documented write without a token',
   requirement: 'Every write sent without a token is refused with a documented refusal, never acknowledged.',
-  quote: 'The server replies with ack, error, or auth_revoked depending on the request and auth state. (Aragora, Client → Server Messages)',
+  basis: (spec) => [spec.ext.auth?.writesBasis ?? { source: 'x-wsconform.auth.writes' }],
   appliesTo: (spec) => {
     const auth = spec.ext.auth;
     if (!auth?.writes?.length) return 'the document names no write that needs a token';
@@ -37,6 +37,7 @@ export default defineCheck({
         } else if (!answer && refusals.size) {
           findings.add(`silent:${write}`, { message: `${write} without a token got no refusal`, expected: `one of ${[...refusals].join(', ')} within ${wait} ms`, actual: describeAbsence(conn, sent.index + 1, wait) }, at(lastFrame(conn)));
         }
+        await conn.close();
         return true;
       }),
     );

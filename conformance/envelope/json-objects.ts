@@ -2,7 +2,7 @@
 // Socket.IO protocol v5: an EVENT packet's data is a JSON array whose first element is the event name.
 import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
 import { jsonType, preview } from '../../src/spec/validator.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { nothingToJudge, observed, envelopeBasis } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/json-objects',
@@ -11,7 +11,7 @@ export default defineCheck({
   description: 'Parses every text frame the server sent',
   requirement:
     'Every text frame holds JSON with exactly one event: a JSON object (Socket.IO: an EVENT packet whose data is [eventName, ...args]). An array of events in one frame (batching) is a deviation of its own.',
-  quote: 'All events are JSON objects. (Clown, Message Format)',
+  basis: (spec) => (spec.transport === 'socket.io' ? [{ spec: 'Socket.IO protocol v5, EVENT packet' }] : [envelopeBasis(spec)]),
   appliesTo: () => true,
   async run(ctx) {
     const o = await observed(ctx);

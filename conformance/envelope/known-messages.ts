@@ -1,7 +1,7 @@
 // Aragora: "These are the canonical event names from `StreamEventType`". Each document lists its
 // event types; a client dispatches on them ("switch (message.type) { case 'ProfileCreated': …").
 import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { nothingToJudge, observed, KIT } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/known-messages',
@@ -9,7 +9,7 @@ export default defineCheck({
   level: 'SHOULD',
   description: 'Looks up the name of every server message in the document',
   requirement: 'Every server message name is one the document lists (an undocumented name is non-strict; a failure under --strict).',
-  quote: 'These are the canonical event names from `StreamEventType`, plus a few analytics events emitted directly by the debate pipeline. (Aragora, Stream Event Types)',
+  basis: () => [KIT.knownMessages],
   appliesTo: () => true,
   async run(ctx) {
     const o = await observed(ctx);

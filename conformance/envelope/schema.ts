@@ -2,7 +2,7 @@
 // `{"text": "turn on the lights", "language": "en"}` |"; Gemini: "Data Structure: { text: string;
 // accumulated: string; }". The AsyncAPI document turns these into payload schemas.
 import { defineCheck } from '../../src/runner/index.js';
-import { judgeObserved, msgAt, validationOf } from '../expect/index.js';
+import { isTimestampDrift, judgeObserved, msgAt, schemaBasis, validationOf } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/schema',
@@ -10,15 +10,16 @@ export default defineCheck({
   level: 'MUST',
   description: "Validates every documented server message against its payload schema",
   requirement: "Every documented server message matches its payload schema; the evidence names the JSON path and the schema path.",
-  quote: 'Data Structure: { text: string; accumulated: string; } (Gemini, gemini:content); every event type is documented with its payload.',
+  basis: () => [{ source: 'components.messages.*.payload: the payload schema of each message' }],
   appliesTo: () => true,
   async run(ctx) {
     return judgeObserved(ctx, 'documented server message', (m, findings) => {
       const result = validationOf(ctx, m);
       if (!result.message) return false;
+      const basis = schemaBasis(ctx.spec, result.name!);
       for (const issue of result.issues) {
-        if (issue.code !== 'schema') continue;
-        findings.add(`${result.name}|${issue.path}|${issue.keyword}`, { message: `${result.name}: ${issue.message}`, expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path, schemaPath: issue.schemaPath }));
+        if (issue.code !== 'schema' || isTimestampDrift(ctx.spec, issue)) continue;
+        findings.add(`${result.name}|${issue.path}|${issue.keyword}`, { basis, message: `${result.name}: ${issue.message}`, expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path, schemaPath: issue.schemaPath }));
       }
       return true;
     });

@@ -1,6 +1,6 @@
 // RFC 6455 §5.6: "The "Payload data" is text data encoded as UTF-8" (text frames). Every protocol
 // document shows its events as JSON text, e.g. Kiwi: "All events follow the same structure".
-import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, verdictOf, TRANSPORT } from '../../src/runner/index.js';
 import { nothingToJudge, observed } from '../expect/index.js';
 
 export default defineCheck({
@@ -9,7 +9,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Looks at the kind of every frame the server sent',
   requirement: 'Every data frame the server sends is a text frame the client can read (no binary frames, no frame beyond the client limit).',
-  quote: 'Opcode %x1 denotes a text frame … The "Payload data" is text data encoded as UTF-8. (RFC 6455 §5.2, §5.6); every document shows its events as JSON text.',
+  basis: () => [TRANSPORT.textFrame],
   appliesTo: () => true,
   async run(ctx) {
     const o = await observed(ctx);

@@ -1,6 +1,6 @@
 // Aragora: "`timestamp` is epoch seconds (float)." Kiwi: "| timestamp | float | Unix timestamp |".
 // Clown: "timestamp": "2026-01-08T10:30:00Z" (ISO 8601 in every example).
-import { defineCheck, fieldAt, hasField } from '../../src/runner/index.js';
+import { defineCheck, fieldAt, hasField, basisOf, distinctBases } from '../../src/runner/index.js';
 import type { TimestampField } from '../../src/spec/extension.js';
 import { jsonType, preview } from '../../src/spec/validator.js';
 import { judgeObserved, msgAt } from '../expect/index.js';
@@ -41,7 +41,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Reads every documented timestamp field',
   requirement: 'Every timestamp field uses the documented representation (epoch seconds, epoch milliseconds or ISO 8601), and a drift is named precisely.',
-  quote: '`timestamp` is epoch seconds (float). (Aragora, Stream Event Envelope)',
+  basis: (spec) => distinctBases((spec.ext.envelope?.timestamps ?? []).map((t, i) => basisOf(t, `x-wsconform.envelope.timestamps[${i}]`))),
   appliesTo: (spec) => (spec.ext.envelope?.timestamps?.length ? true : 'the document names no timestamp field'),
   async run(ctx) {
     return judgeObserved(ctx, 'message with a timestamp field', (m, findings) => {
@@ -49,11 +49,12 @@ export default defineCheck({
       for (const t of ctx.spec.ext.envelope!.timestamps!) {
         if (!hasField(m.payload, t.field)) continue;
         judged = true;
+        const basis = basisOf(t, `x-wsconform.envelope.timestamps[${ctx.spec.ext.envelope!.timestamps!.indexOf(t)}]`);
         const v = fieldAt(m.payload, t.field);
         const kind = timestampKind(v);
         if (kind === t.format) continue;
         const actual = kind === 'other' ? `${jsonType(v)} ${preview(v, 40)}` : `${WORDS[kind]} ${preview(v, 40)}`;
-        findings.add(`${t.field}:${kind}`, { message: `${t.field} is ${WORDS[kind]}, not ${WORDS[t.format]}`, expected: `${WORDS[t.format]} (e.g. ${EXAMPLE[t.format]})`, actual }, msgAt(m, { path: `$.${t.field}` }));
+        findings.add(`${t.field}:${kind}`, { basis, message: `${t.field} is ${WORDS[kind]}, not ${WORDS[t.format]}`, expected: `${WORDS[t.format]} (e.g. ${EXAMPLE[t.format]})`, actual }, msgAt(m, { path: `$.${t.field}` }));
       }
       return judged;
     });

@@ -1,20 +1,27 @@
 /** Judging the documented answer to bad input: a reply, a close (with a code), or nothing. */
-import { at, outgoing } from '../../src/runner/index.js';
-import type { CheckContext, Finding } from '../../src/runner/index.js';
-import type { BadInputAnswer } from '../../src/spec/extension.js';
+import { at, levelOf, skip } from '../../src/runner/index.js';
+import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
+import type { BadInputAnswer, Basis } from '../../src/spec/extension.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
-import { closeWithin, describeAbsence, describeClose, lastFrame, settleMs, waitForMessage } from './connection.js';
+import { closeWithin, describeAbsence, describeClose, lastFrame, liveRequest, openOrSkip, settleMs, stillServing, waitForMessage } from './connection.js';
 
-function finding(message: string, expected: string, actual: string, frame?: Frame): Finding {
-  return { message, expected, actual, count: 1, occurrences: frame ? [at(frame)] : [] };
+/** One finding of a single occurrence, carrying the basis of its rule. */
+export function single(message: string, expected: string, actual: string, basis: Basis | undefined, frame?: Frame): Finding {
+  const f: Finding = { message, expected, actual, count: 1, occurrences: frame ? [at(frame)] : [] };
+  if (basis) {
+    f.basis = basis;
+    f.level = levelOf(basis);
+  }
+  return f;
 }
 
 /**
  * Whether the server answered `sent` (bad input called `what`) as the document says. Returns
  * the findings (empty: it did).
  */
-export async function expectAnswer(ctx: CheckContext, conn: Connection, rule: BadInputAnswer, sent: Frame, what: string): Promise<Finding[]> {
+export async function expectAnswer(ctx: CheckContext, conn: Connection, rule: BadInputAnswer, sent: Frame, what: string, basis: Basis | undefined = rule.basis): Promise<Finding[]> {
   const { timeoutMs } = ctx.settings;
+  const finding = (message: string, expected: string, actual: string, frame?: Frame) => single(message, expected, actual, basis, frame);
   // The document does not say: any answer is acceptable; the caller still checks the server keeps serving.
   if (rule.action === 'any') return [];
   if (rule.action === 'reply') {
@@ -33,15 +40,15 @@ export async function expectAnswer(ctx: CheckContext, conn: Connection, rule: Ba
     }
     return [];
   }
-  // ignore: the connection stays and keeps answering.
-  const ping = ctx.spec.ext.keepalive?.appPing;
-  if (ping && conn.isOpen()) {
-    const probe = conn.send(outgoing(ctx.spec, ping.ping, ping.payload));
-    const pong = probe ? await waitForMessage(conn, [ping.pong], probe.index + 1, timeoutMs) : null;
-    if (pong) return [];
+  // ignore: the connection stays and keeps answering (a request the run has seen answered).
+  const live = await liveRequest(ctx);
+  if (live && conn.isOpen()) {
+    const probe = conn.send(live.message);
+    const reply = probe ? await waitForMessage(conn, live.replies, probe.index + 1, timeoutMs) : null;
+    if (reply) return [];
     const closed = await closeWithin(conn, 0, ctx);
     if (closed) return [finding(`The server closed the connection after ${what}`, 'the input is ignored: the connection stays open', describeClose(closed), lastFrame(conn))];
-    return [finding(`The server stopped answering after ${what}`, `the input is ignored: ${ping.ping} still gets ${ping.pong} within ${timeoutMs} ms`, `no ${ping.pong} within ${timeoutMs} ms`)];
+    return [finding(`The server stopped answering after ${what}`, `the input is ignored: ${live.name} still gets ${live.replies.join(' or ')} within ${timeoutMs} ms`, `no ${live.replies.join(' or ')} within ${timeoutMs} ms`)];
   }
   const closed = await closeWithin(conn, settleMs(ctx) * 2, ctx);
   if (closed) return [finding(`The server closed the connection after ${what}`, 'the input is ignored: the connection stays open', describeClose(closed), lastFrame(conn))];
@@ -51,4 +58,20 @@ export async function expectAnswer(ctx: CheckContext, conn: Connection, rule: Ba
 /** A name no document uses, for unknown-message probes. */
 export function unknownName(): string {
   return `wsconform-unknown-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Sends one bad input on a connection of its own and judges the answer, then that the server
+ * keeps serving. `input` is a raw text frame or a message; `basis` is the answer rule's.
+ */
+export async function probeBadInput(ctx: CheckContext, input: { text: string } | { message: unknown }, rule: BadInputAnswer, what: string, basis: Basis): Promise<Finding[] | Outcome> {
+  const conn = ctx.connect();
+  const open = await openOrSkip(conn, ctx);
+  if (!open.ok) return open.outcome;
+  const sent = conn.isOpen() ? ('text' in input ? conn.sendText(input.text) : conn.send(input.message)) : undefined;
+  if (!sent) return skip(`the connection closed before ${what} could be sent (${describeAbsence(conn, 0, 0)})`);
+  const findings = await expectAnswer(ctx, conn, rule, sent, what, basis);
+  await conn.close();
+  const serving = await stillServing(ctx, what);
+  return serving ? [...findings, serving] : findings;
 }

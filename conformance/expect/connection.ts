@@ -1,5 +1,6 @@
 /** Waiting on a connection: for it to open, for a named message, for a close; described as evidence. */
-import { at, outgoing, skip } from '../../src/runner/index.js';
+import { at, levelOf, outgoing, skip } from '../../src/runner/index.js';
+import { channelBasis } from './basis.js';
 import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { CloseInfo, Connection, Frame, OpenResult } from '../../src/transport/index.js';
 
@@ -55,28 +56,53 @@ export function lastFrame(conn: Connection): Frame | undefined {
 }
 
 /**
+ * A documented request that the run has seen the server answer (a trigger of the observation
+ * whose reply arrived), to ask a connection whether the server still answers. A request that
+ * went unanswered is never used: its check reports it, and no other check fails because of it.
+ */
+export async function liveRequest(ctx: CheckContext, except?: string): Promise<{ name: string; message: unknown; replies: string[] } | undefined> {
+  const obs = await ctx.observation();
+  const name = obs.answered.find((m) => m !== except);
+  if (name === undefined) return undefined;
+  const trigger = ctx.spec.ext.triggers?.find((t) => t.message === name);
+  return { name, message: outgoing(ctx.spec, name, trigger?.payload), replies: ctx.spec.replies.get(name) ?? [] };
+}
+
+/**
  * After bad input: the server keeps serving. A new connection opens and stays open, and where
- * the document has an application ping, it answers it (the server did not crash or wedge).
- * Returns the finding when it does not.
+ * the run has seen the server answer a documented request, that request is answered again (the
+ * server did not crash or wedge). Returns the finding when it does not. Its basis is the
+ * document's own address: the server it documents accepts connections there.
  */
 export async function stillServing(ctx: CheckContext, what: string): Promise<Finding | undefined> {
   const conn = ctx.connect();
+  try {
+    return await servingOn(ctx, conn, what);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function servingOn(ctx: CheckContext, conn: Connection, what: string): Promise<Finding | undefined> {
   const r = await conn.opened;
+  const basis = channelBasis(ctx.spec, ctx.primary.address);
   const finding = (message: string, expected: string, actual: string, frame?: Frame): Finding => ({
     message: `After ${what}, ${message}`,
     expected: `the server keeps serving: ${expected}`,
     actual,
     count: 1,
     occurrences: frame ? [at(frame)] : [],
+    basis,
+    level: levelOf(basis),
   });
   if (!r.ok) return finding('a new connection did not open', 'a new connection opens', describeOpenFailure(r, ctx.settings.timeoutMs));
-  const ping = ctx.spec.ext.keepalive?.appPing;
-  if (ping) {
-    const probe = conn.send(outgoing(ctx.spec, ping.ping, ping.payload));
-    const pong = probe ? await waitForMessage(conn, [ping.pong], probe.index + 1, ctx.settings.timeoutMs) : null;
-    if (pong) return undefined;
+  const live = await liveRequest(ctx);
+  if (live) {
+    const probe = conn.isOpen() ? conn.send(live.message) : undefined;
+    const reply = probe ? await waitForMessage(conn, live.replies, probe.index + 1, ctx.settings.timeoutMs) : null;
+    if (reply) return undefined;
     const closed = await closedNow(conn);
-    return finding(`a new connection did not answer ${ping.ping}`, `${ping.ping} on a new connection gets ${ping.pong} within ${ctx.settings.timeoutMs} ms`, describeAbsence(conn, probe ? probe.index + 1 : 0, ctx.settings.timeoutMs, closed), lastFrame(conn));
+    return finding(`a new connection did not answer ${live.name}`, `${live.name} on a new connection gets ${live.replies.join(' or ')} within ${ctx.settings.timeoutMs} ms`, describeAbsence(conn, probe ? probe.index + 1 : 0, ctx.settings.timeoutMs, closed), lastFrame(conn));
   }
   const closed = await closeWithin(conn, settleMs(ctx), ctx);
   if (closed) return finding('a new connection was closed at once', 'a new connection opens and stays open', describeClose(closed), lastFrame(conn));

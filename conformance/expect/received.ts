@@ -2,7 +2,7 @@
 import { Findings, at, payloadOf, skip, verdictOf } from '../../src/runner/index.js';
 import type { CheckContext, Observation, Occurrence, Outcome } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
-import type { ValidationResult } from '../../src/spec/validator.js';
+import type { ValidationIssue, ValidationResult } from '../../src/spec/validator.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
 
 /** One server message: the frame that carried it, the message, its name and payload. */
@@ -74,6 +74,17 @@ export function validationOf(ctx: CheckContext, m: Received): ValidationResult {
   let result = validations.get(m);
   if (!result) validations.set(m, (result = ctx.validator.validate(m.value)));
   return result;
+}
+
+/**
+ * Whether a validation issue is a documented timestamp in another representation: the
+ * envelope/timestamps check names that drift, so envelope/fields and envelope/schema leave it
+ * (one cause, one finding).
+ */
+export function isTimestampDrift(spec: Spec, issue: ValidationIssue): boolean {
+  if (issue.keyword !== 'type' && issue.keyword !== 'format' && issue.keyword !== 'pattern') return false;
+  const path = issue.path.replace(/^\$\[1\]/, '$');
+  return (spec.ext.envelope?.timestamps ?? []).some((t) => path === `$.${t.field}`);
 }
 
 /** The observation, ready for a stream check, or the skip to return. */

@@ -1,7 +1,7 @@
 // Aragora, "Initial Messages": "On connection, the server sends: `connection_info` (auth and client
 // metadata), `loop_list` (active loops/debates), `sync` for each cached loop state".
 // Control plane, "Connection Flow": "On connection, the server sends a `connected` event".
-import { Findings, at, defineCheck, initialMessagesFor, skip, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, initialMessagesFor, skip, verdictOf, basisOf, distinctBases } from '../../src/runner/index.js';
 import type { CheckContext, Findings as FindingsT } from '../../src/runner/index.js';
 import type { InitialMessage } from '../../src/spec/extension.js';
 import type { Connection } from '../../src/transport/index.js';
@@ -39,7 +39,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Reads the first messages of a new connection',
   requirement: 'The documented initial messages arrive in the documented order within the timeout; `count: any` entries may repeat or be absent.',
-  quote: 'On connection, the server sends: connection_info (auth and client metadata), loop_list (active loops/debates), sync for each cached loop state. (Aragora, Initial Messages)',
+  basis: (spec) => distinctBases((spec.ext.initialMessages ?? []).map((m, i) => basisOf(m, `x-wsconform.initialMessages[${i}]`))),
   appliesTo: (spec) => (spec.ext.initialMessages?.length ? true : 'the document lists no initial messages'),
   async run(ctx) {
     const findings = new Findings();
@@ -69,6 +69,7 @@ export default defineCheck({
             return !names.has(f.name) || (needed.size === 0 && !trailingAny);
           }, ctx.settings.timeoutMs);
           judgeInitial(findings, ctx, conn, r.ms, entries, c.address);
+          await conn.close();
           judged++;
         }),
     );

@@ -1,8 +1,8 @@
 // EXTENSION.md, "Channels": "Every address a document names is a channel of its own. Aragora has
 // `/ws` and `/`. ... The handshake check upgrades at each one." Aragora: "The WebSocket server
 // accepts `/` or `/ws`." Gemini: "`connect` — Emitted when successfully connected to the server."
-import { Findings, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
-import { closeWithin, describeClose, describeOpenFailure, lastFrame, settleMs } from '../expect/index.js';
+import { Findings, defineCheck, skip, verdictOf, TRANSPORT } from '../../src/runner/index.js';
+import { closeWithin, describeClose, describeOpenFailure, lastFrame, settleMs, channelBasis } from '../expect/index.js';
 import { at } from '../../src/runner/index.js';
 
 export default defineCheck({
@@ -12,7 +12,7 @@ export default defineCheck({
   description: 'Opens a connection at every documented channel address',
   requirement:
     'Every documented channel address accepts the WebSocket upgrade (Socket.IO: the Engine.IO handshake and the namespace CONNECT succeed) within the timeout, and keeps the connection open.',
-  quote: 'Every address a document names is a channel of its own. … The handshake check upgrades at each one. (asyncapi/EXTENSION.md, Channels)',
+  basis: (spec) => [...spec.channels.map((c) => channelBasis(spec, c.address)), spec.transport === 'socket.io' ? TRANSPORT.socketioConnect : TRANSPORT.upgrade],
   appliesTo: () => true,
   async run(ctx) {
     if (ctx.spec.ext.auth?.withoutToken === 'refuse' && !ctx.settings.token && !ctx.settings.adminToken) {

@@ -1,6 +1,6 @@
 // Gemini, gemini:content: "{ text: string; // New text chunk  accumulated: string; // Full response
 // so far }"; gemini:done: "console.log('Full response:', data.fullResponse)".
-import { defineCheck, fieldAt } from '../../src/runner/index.js';
+import { defineCheck, fieldAt, basisOf, distinctBases } from '../../src/runner/index.js';
 import { preview } from '../../src/spec/validator.js';
 import { judgeStreams, msgAt, runWideBudget } from '../expect/index.js';
 
@@ -11,12 +11,13 @@ export default defineCheck({
   description: 'Replays every documented streaming accumulation on every connection',
   requirement:
     "Each chunk's accumulated field is the running concatenation of the chunks so far; the final message's field equals the last accumulated value; a resetOn message starts a new stream.",
-  quote: 'text: string; // New text chunk — accumulated: string; // Full response so far (Gemini, gemini:content)',
+  basis: (spec) => distinctBases((spec.ext.accumulations ?? []).map((r, i) => basisOf(r, `x-wsconform.accumulations[${i}]`))),
   appliesTo: (spec) => (spec.ext.accumulations?.length ? true : 'the document declares no accumulation'),
   budgetMs: runWideBudget,
   async run(ctx) {
     return judgeStreams(ctx, ctx.spec.ext.accumulations!, 'no accumulation chunk on any connection of the run (check the triggers)', ({ conn, messages }, rule, findings) => {
       let judged = 0;
+      const basis = basisOf(rule, `x-wsconform.accumulations[${ctx.spec.ext.accumulations!.indexOf(rule)}]`);
       const resets = new Set(rule.resetOn ?? []);
       // `undefined` before the first chunk; `fresh` once a final or reset has been seen, so the
       // first chunk of a connection may join a stream mid-way but later ones may not.
@@ -31,7 +32,7 @@ export default defineCheck({
           const expected = (acc ?? '') + chunk;
           const joinedMidway = acc === undefined && !fresh && accumulated.endsWith(chunk);
           if (accumulated !== expected && !joinedMidway) {
-            findings.add(`${rule.id}:concat`, { message: `${rule.id}: ${rule.accumulatedField} is not the running concatenation of ${rule.chunkField}`, expected: `${preview(expected, 80)} (the previous ${rule.accumulatedField} + this ${rule.chunkField})`, actual: preview(accumulated, 80) }, msgAt(m, { path: `$.${rule.accumulatedField}` }, conn));
+            findings.add(`${rule.id}:concat`, { basis, message: `${rule.id}: ${rule.accumulatedField} is not the running concatenation of ${rule.chunkField}`, expected: `${preview(expected, 80)} (the previous ${rule.accumulatedField} + this ${rule.chunkField})`, actual: preview(accumulated, 80) }, msgAt(m, { path: `$.${rule.accumulatedField}` }, conn));
           }
           acc = accumulated;
         } else if (rule.final && m.name === rule.final.message) {
@@ -39,7 +40,7 @@ export default defineCheck({
           if (acc !== undefined && typeof full === 'string') {
             judged++;
             if (full !== acc) {
-              findings.add(`${rule.id}:final`, { message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, msgAt(m, { path: `$.${rule.final.field}` }, conn));
+              findings.add(`${rule.id}:final`, { basis, message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, msgAt(m, { path: `$.${rule.final.field}` }, conn));
             }
           }
           acc = undefined;

@@ -1,8 +1,8 @@
 // Kiwi, "Client Commands / Ping": "{"type": "ping"} — Response: {"event": "pong"}". A reply is an
 // answer: it has no reason to arrive before the request it answers.
-import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, verdictOf, distinctBases } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { nothingToJudge, observed, replyBasis } from '../expect/index.js';
 
 /**
  * Server messages that are only ever replies, by the requests (among the document's triggers,
@@ -46,7 +46,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Orders every reply-only message after the requests it answers',
   requirement: 'A message that is only ever a reply (e.g. pong) arrives only after the client sent a request it answers.',
-  quote: '{"type": "ping"} … Response: {"event": "pong"} (Kiwi, Client Commands)',
+  basis: (spec) => distinctBases([...new Set([...replyOnlyMessages(spec).values()].flat())].map((r) => replyBasis(spec, r))),
   appliesTo: (spec) => (replyOnlyMessages(spec).size ? true : 'no trigger of the document has a reply that is only ever a reply'),
   async run(ctx) {
     const o = await observed(ctx);

@@ -1,7 +1,7 @@
 // Kiwi, "Client Commands": "{"type": "ping"} … Response: {"event": "pong"} … Use this to keep the
 // connection alive or check connectivity." Control plane: "Server responds with: { "type": "pong",
 // "timestamp": 1732735053.123 }".
-import { Findings, at, defineCheck, hasField, outgoing, payloadOf, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, hasField, outgoing, payloadOf, verdictOf, basisOf } from '../../src/runner/index.js';
 import { closedNow, describeAbsence, lastFrame, openOrSkip, waitForMessage } from '../expect/index.js';
 
 export default defineCheck({
@@ -10,7 +10,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Sends the documented application ping',
   requirement: 'The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields.',
-  quote: '{"type": "ping"} … Response: {"event": "pong"} … Use this to keep the connection alive or check connectivity. (Kiwi, Client Commands)',
+  basis: (spec) => [basisOf(spec.ext.keepalive?.appPing, 'x-wsconform.keepalive.appPing')],
   appliesTo: (spec) => (spec.ext.keepalive?.appPing ? true : 'the document has no application ping'),
   async run(ctx) {
     const rule = ctx.spec.ext.keepalive!.appPing!;

@@ -1,6 +1,6 @@
 // Coda, "Server Configuration": "ping_interval=20, # Ping interval (seconds)  ping_timeout=10,
 // # Ping timeout (seconds)".
-import { defineCheck, skip, verdictOf } from '../../src/runner/index.js';
+import { defineCheck, skip, verdictOf, basisOf } from '../../src/runner/index.js';
 import { judgeBeats, observed } from '../expect/index.js';
 
 export default defineCheck({
@@ -10,7 +10,7 @@ export default defineCheck({
   description: 'Times the ping frames the server sends during the observation',
   requirement:
     'The server sends a WebSocket ping frame every documented interval (at most interval + min(timeout, interval) apart); judged only when --observe covers that window, otherwise skipped.',
-  quote: 'ping_interval=20, # Ping interval (seconds); ping_timeout=10, # Ping timeout (seconds) (Coda, Server Configuration)',
+  basis: (spec) => [basisOf(spec.ext.keepalive?.serverPing, 'x-wsconform.keepalive.serverPing')],
   appliesTo: (spec) => (spec.ext.keepalive?.serverPing ? true : 'the document says the server sends no ping frames'),
   async run(ctx) {
     const rule = ctx.spec.ext.keepalive!.serverPing!;

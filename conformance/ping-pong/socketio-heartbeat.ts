@@ -1,6 +1,6 @@
 // Engine.IO protocol v4, "Heartbeat": "the server sends a ping packet every pingInterval ms, and
 // the client has pingTimeout ms to send a pong packet back."
-import { at, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
+import { at, defineCheck, skip, verdictOf, TRANSPORT } from '../../src/runner/index.js';
 import { judgeBeats } from '../expect/index.js';
 
 export default defineCheck({
@@ -10,7 +10,7 @@ export default defineCheck({
   description: "Times the Engine.IO pings against the handshake's pingInterval",
   requirement:
     'The server advertises pingInterval in the Engine.IO handshake and sends a ping packet every pingInterval (at most pingInterval + min(pingTimeout, pingInterval) apart); skipped when --observe is shorter than that.',
-  quote: 'The server sends a ping packet every pingInterval ms, and the client has pingTimeout ms to send a pong packet back. (Engine.IO protocol v4, Heartbeat)',
+  basis: () => [TRANSPORT.engineioHeartbeat],
   appliesTo: (spec) => (spec.transport === 'socket.io' ? true : 'not a Socket.IO protocol'),
   async run(ctx) {
     const obs = await ctx.observation();

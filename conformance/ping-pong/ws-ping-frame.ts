@@ -2,7 +2,7 @@
 // unless it already received a Close frame." §5.5.3: "A Pong frame sent in response to a Ping
 // frame must have identical "Application data" as found in the message body of the Ping frame
 // being replied to."
-import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, defineCheck, verdictOf, TRANSPORT } from '../../src/runner/index.js';
 import { closedNow, describeClose, lastFrame, openOrSkip } from '../expect/index.js';
 
 export default defineCheck({
@@ -11,7 +11,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Sends a WebSocket ping frame with a payload',
   requirement: 'The server answers a ping frame with a pong frame carrying the same payload, within the timeout.',
-  quote: 'Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response … A Pong frame sent in response to a Ping frame must have identical "Application data". (RFC 6455 §5.5.2, §5.5.3)',
+  basis: () => [TRANSPORT.pingFrame, TRANSPORT.pongPayload],
   appliesTo: (spec) =>
     spec.transport !== 'websocket' ? 'Socket.IO keeps connections alive with Engine.IO heartbeats (ping-pong/socketio-heartbeat)' : spec.ext.keepalive?.answersPingFrames === false ? 'the document says the server does not answer ping frames' : true,
   async run(ctx) {

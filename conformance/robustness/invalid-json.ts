@@ -1,7 +1,7 @@
-// Coda, "Error Handling": "Message parsing errors - Invalid JSON handling"; Gemini: "Common Error
-// Types: … Invalid message format".
-import { defineCheck, verdictOf } from '../../src/runner/index.js';
-import { expectAnswer, openOrSkip, stillServing } from '../expect/index.js';
+// A text frame that is not JSON: the document's answer where it gives one (a reply, a close with
+// its code), else any answer; in every case the documented address still serves.
+import { basisOf, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { channelBasis, probeBadInput } from '../expect/index.js';
 
 export default defineCheck({
   id: 'robustness/invalid-json',
@@ -9,16 +9,12 @@ export default defineCheck({
   level: 'MUST',
   description: 'Sends a text frame that is not JSON',
   requirement: 'The server answers a text frame that is not JSON as documented (a reply, a close with the documented code, or nothing), and keeps serving: a new connection still opens.',
-  quote: 'Message parsing errors - Invalid JSON handling (Coda, Error Handling)',
+  basis: (spec) => [basisOf(spec.ext.robustness?.invalidJson, 'x-wsconform.robustness.invalidJson'), channelBasis(spec)],
   appliesTo: (spec) => (spec.ext.robustness?.invalidJson ? true : 'the document does not say how invalid JSON is answered'),
   async run(ctx) {
-    const conn = ctx.connect();
-    const open = await openOrSkip(conn, ctx);
-    if (!open.ok) return open.outcome;
+    const rule = ctx.spec.ext.robustness!.invalidJson!;
     const text = ctx.spec.transport === 'socket.io' ? '42["wsconform-invalid",{' : '{"wsconform": invalid json';
-    const sent = conn.sendText(text)!;
-    const findings = await expectAnswer(ctx, conn, ctx.spec.ext.robustness!.invalidJson!, sent, 'a frame that is not JSON');
-    const serving = await stillServing(ctx, 'a frame that is not JSON');
-    return verdictOf(serving ? [...findings, serving] : findings);
+    const out = await probeBadInput(ctx, { text }, rule, 'a frame that is not JSON', basisOf(rule, 'x-wsconform.robustness.invalidJson'));
+    return Array.isArray(out) ? verdictOf(out) : out;
   },
 });

@@ -1,7 +1,7 @@
-// Coda, "Error Handling": "Event validation errors - Type checking with Pydantic"; Gemini:
-// "Common Error Types: … Invalid message format".
-import { defineCheck, verdictOf } from '../../src/runner/index.js';
-import { expectAnswer, openOrSkip, stillServing, unknownName } from '../expect/index.js';
+// A well-formed message whose name the document does not list: the document's answer where it
+// gives one, else any answer; in every case the documented address still serves.
+import { basisOf, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { channelBasis, probeBadInput, unknownName } from '../expect/index.js';
 
 export default defineCheck({
   id: 'robustness/unknown-message',
@@ -9,17 +9,13 @@ export default defineCheck({
   level: 'MUST',
   description: 'Sends a well-formed message whose name no document uses',
   requirement: 'The server answers an unknown client message as documented (a reply, a close with the documented code, or nothing), and keeps serving: a new connection still opens.',
-  quote: 'Event validation errors - Type checking with Pydantic (Coda, Error Handling)',
+  basis: (spec) => [basisOf(spec.ext.robustness?.unknownMessage, 'x-wsconform.robustness.unknownMessage'), channelBasis(spec)],
   appliesTo: (spec) => (spec.ext.robustness?.unknownMessage ? true : 'the document does not say how an unknown message is answered'),
   async run(ctx) {
-    const conn = ctx.connect();
-    const open = await openOrSkip(conn, ctx);
-    if (!open.ok) return open.outcome;
+    const rule = ctx.spec.ext.robustness!.unknownMessage!;
     const name = unknownName();
     const message = ctx.spec.transport === 'socket.io' ? [name, {}] : { [ctx.spec.ext.nameField?.send ?? 'type']: name };
-    const sent = conn.send(message)!;
-    const findings = await expectAnswer(ctx, conn, ctx.spec.ext.robustness!.unknownMessage!, sent, `an unknown message "${name}"`);
-    const serving = await stillServing(ctx, 'an unknown message');
-    return verdictOf(serving ? [...findings, serving] : findings);
+    const out = await probeBadInput(ctx, { message }, rule, `an unknown message "${name}"`, basisOf(rule, 'x-wsconform.robustness.unknownMessage'));
+    return Array.isArray(out) ? verdictOf(out) : out;
   },
 });

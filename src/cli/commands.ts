@@ -61,8 +61,8 @@ Example:
     description: 'Run the conformance suite against a running server.',
     args: [SPEC_ARG],
     options: [
-      { flags: '--url <url>', description: 'the server: ws(s)://host:port/path (Socket.IO: http(s)://host:port); each documented channel is derived from it' },
-      { flags: '--token <token>', description: 'a valid (non-admin) token; auth checks that need one skip without it' },
+      { flags: '--url <url>', description: '(required) the server: ws(s)://host:port/path (Socket.IO: http(s)://host:port). The URL given is tested, path included; the other documented channels are derived from it' },
+      { flags: '--token <token>', description: 'a valid (non-admin) token; required when the document refuses connections without one, else auth checks that need one skip' },
       { flags: '--admin-token <token>', description: 'an admin token, for admin-only operations and privileged events' },
       { flags: '--only <list>', description: 'run only these categories or check ids (comma-separated, repeatable)', repeatable: true },
       { flags: '--skip <list>', description: 'leave out these categories or check ids (comma-separated, repeatable)', repeatable: true },
@@ -70,6 +70,10 @@ Example:
       { flags: '--timeout <ms>', description: 'wait for one expected answer (reply, pong, close) (default 2000)' },
       { flags: '--observe <ms>', description: 'how long the shared observation connection listens (default 3000)' },
       { flags: '--keepalive-interval <ms>', description: "the server's ping interval when configured differently from the document (the timeout scales with it)" },
+      { flags: '--max-connections <n>', description: 'the most connections open at once, the observation included (default 8: below a limit of 10 per client address)' },
+      { flags: '--trigger <name[=json]>', description: "a client message the observation sends instead of the document's triggers, with its payload (e.g. 'join-session={\"sessionId\":\"s-42\"}'; repeatable, in order)", repeatable: true },
+      { flags: '--triggers <file>', description: 'the triggers from a JSON or YAML file: a list of {message, payload?, needs?}' },
+      { flags: '--require-coverage', description: 'fail the run (exit 1) when a documented server message was never observed' },
       { flags: '--reporter <name[:file]>', description: 'pretty, json, junit or html, to standard output or to FILE (repeatable; default pretty)', repeatable: true },
       { flags: '--baseline <file>', description: "known failures (check id + finding message): only failures the file does not list fail the run" },
       { flags: '--update-baseline', description: "write this run's failures to the --baseline file instead of comparing with it" },
@@ -89,9 +93,16 @@ the run fails (exit 1) only on new failures or errors, and lists the known ones 
 fixed since the baseline; --update-baseline records the run's failures in FILE (JSON, sorted).
 A missing or malformed FILE, or one recorded for another protocol, is a usage error (exit 2).
 
+Never green by accident: a run whose observation connection was refused, that observed no
+stream event at all, or (with --require-coverage) never saw a documented message, exits 1 with
+one line saying why, whatever the checks say. A server that answers "try later" (HTTP 429, close
+1013 or 4029) makes the checks it refused \`error: rate-limited\`, never a failure.
+
 Exit codes: 0 no check failed (a missed SHOULD only fails under --strict; with --baseline, no
-failure the baseline does not list); 1 a check failed or could not be evaluated (error); 2 usage
-or document error, bad baseline file, or no server at --url (connection refused at every address).
+failure the baseline does not list) and the run observed the stream; 1 a check failed or could
+not be evaluated (error), or the run observed nothing / was refused; 2 usage or document error
+(a document that requires a token without --token), bad baseline file, or no server at --url
+(connection refused at every address).
 
 Examples:
   wsconform run kiwi --url ws://localhost:7789/api/events

@@ -1,5 +1,6 @@
 /** `wsconform list <protocol|file> [--json]`: every check, and whether it applies to the document. */
 import { CHECKS } from '../../conformance/index.js';
+import { renderBasis } from '../runner/basis.js';
 import { loadSpec } from '../spec/load.js';
 import type { CommandImpl } from './commands.js';
 
@@ -7,7 +8,8 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const spec = await loadSpec(args[0]!);
   const checks = CHECKS.map((c) => {
     const applies = c.appliesTo(spec);
-    return { id: c.id, category: c.category, level: c.level, description: c.description, requirement: c.requirement, quote: c.quote, applies: applies === true, ...(applies === true ? {} : { reason: applies }) };
+    const basis = applies === true ? c.basis(spec) : [];
+    return { id: c.id, category: c.category, level: c.level, description: c.description, requirement: c.requirement, basis, quote: basis.map(renderBasis).join(' · '), applies: applies === true, ...(applies === true ? {} : { reason: applies }) };
   });
   if (opts.json) {
     io.out.write(JSON.stringify({ spec: { id: spec.id, title: spec.title, version: spec.version, file: spec.file }, checks }, null, 2) + '\n');
@@ -20,6 +22,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   for (const c of checks) {
     io.out.write(`${c.id.padEnd(width)}${c.category.padEnd(catWidth)}${c.level.padEnd(8)}${c.applies ? 'applies' : `not applicable: ${c.reason}`}\n`);
     io.out.write(`  ${c.requirement}\n`);
+    if (c.quote) io.out.write(`  Basis: ${c.quote}\n`);
   }
   return 0;
 };

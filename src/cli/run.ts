@@ -3,7 +3,8 @@ import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CHECKS } from '../../conformance/index.js';
 import { createReporters, HTML_CONTEXT_FRAMES, parseReporter, type ReporterSpec } from '../reporters/index.js';
-import { BaselineError, baselineOf, exitCodeOf, readBaseline, runSuite, SelectionError, selectChecks, splitList, UnreachableError, writeBaseline, type BaselineOption } from '../runner/index.js';
+import { BaselineError, baselineOf, exitCodeOf, readBaseline, runSuite, SelectionError, selectChecks, splitList, TokenRequiredError, UnreachableError, writeBaseline, type BaselineOption } from '../runner/index.js';
+import { readTriggers, withTriggers } from './triggers.js';
 import { loadSpec } from '../spec/load.js';
 import type { CommandImpl } from './commands.js';
 import { UsageError } from './main.js';
@@ -13,6 +14,14 @@ export function msOption(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number of milliseconds above 0, got "${String(value)}"`);
+  return n;
+}
+
+/** Parses a positive whole-number option. */
+export function countOption(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${String(value)}"`);
   return n;
 }
 
@@ -63,10 +72,13 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const timeoutMs = msOption(opts.timeout, '--timeout');
   const observeMs = msOption(opts.observe, '--observe');
   const keepaliveIntervalMs = msOption(opts.keepaliveInterval, '--keepalive-interval');
+  const maxConnections = countOption(opts.maxConnections, '--max-connections');
   const specs = reporterSpecs(opts.reporter);
   const only = splitList(opts.only as string[] | undefined);
   const skip = splitList(opts.skip as string[] | undefined);
-  const spec = await loadSpec(ref);
+  const loaded = await loadSpec(ref);
+  const spec = withTriggers(loaded, readTriggers(opts.trigger as string[] | undefined, opts.triggers as string | undefined));
+  if ((opts.token || opts.adminToken) && !spec.ext.auth) io.err.write(`wsconform: warning: ${spec.id} documents no authentication; --token is presented but no auth check runs\n`);
   const baseline = baselineOption(opts.baseline, opts.updateBaseline, spec.id);
   try {
     selectChecks(CHECKS, only, skip);
@@ -89,6 +101,8 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
       timeoutMs,
       observeMs,
       keepaliveIntervalMs,
+      maxConnections,
+      requireCoverage: !!opts.requireCoverage,
       only,
       skip,
       reporters: out.reporters,
@@ -98,6 +112,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
     if (baseline && 'update' in baseline) writeBaseline(baseline.file, baselineOf(report));
     return exitCodeOf(report);
   } catch (err) {
+    if (err instanceof TokenRequiredError) throw new UsageError(err.message);
     if (err instanceof UnreachableError || err instanceof BaselineError) {
       io.err.write(`wsconform: ${err.message}\n`);
       return 2;

@@ -1,4 +1,8 @@
+import type { Basis } from '../spec/extension.js';
 import { defineProtocol } from './define.js';
+
+/** "Server responds with:" the pong, with its timestamp. */
+const PONG: Basis = { quote: '{ "type": "pong", "timestamp": 1732735053.123 }', source: 'Ping' };
 
 export default defineProtocol({
   id: 'aragora-control-plane',
@@ -17,18 +21,27 @@ export default defineProtocol({
     wsControlPlane: { address: '/ws/control-plane', description: 'The same stream at its second documented address.' },
   },
   replies: { ping: ['pong'] },
+  // The section shows `{type, timestamp, data}` on every event but states no common envelope:
+  // the envelope and its timestamps are decisions, so they grade SHOULD.
   envelope: {
     type: 'ControlPlaneEnvelope',
     exempt: ['pong'],
+    basis: { decision: 'aragora-control-plane-envelope' },
     timestamps: [
-      { field: 'timestamp', format: 'epoch-seconds' },
-      { field: 'data.last_heartbeat', format: 'epoch-seconds' },
+      { field: 'timestamp', format: 'epoch-seconds', basis: { decision: 'aragora-control-plane-timestamps' } },
+      { field: 'data.last_heartbeat', format: 'epoch-seconds', basis: { decision: 'aragora-control-plane-timestamps' } },
     ],
   },
   extension: {
     transport: 'websocket',
     nameField: { receive: 'type', send: 'type' },
-    initialMessages: [{ message: 'connected', count: 'one' }],
+    initialMessages: [
+      {
+        message: 'connected',
+        count: 'one',
+        basis: { quote: 'On connection, the server sends a `connected` event:', source: 'Connection Flow' },
+      },
+    ],
     lifecycles: [
       {
         id: 'task',
@@ -37,16 +50,18 @@ export default defineProtocol({
         end: ['task_completed', 'task_cancelled', 'task_dead_lettered'],
         key: ['data.task_id'],
         strictStart: false,
+        basis: { decision: 'aragora-control-plane-task-lifecycle' },
       },
     ],
     keepalive: {
-      appPing: { ping: 'ping', pong: 'pong', pongFields: ['timestamp'] },
+      appPing: { ping: 'ping', pong: 'pong', pongFields: ['timestamp'], basis: PONG },
     },
     robustness: {
-      invalidJson: { action: 'any' },
-      unknownMessage: { action: 'any' },
+      invalidJson: { action: 'any', basis: { decision: 'aragora-control-plane-bad-input' } },
+      unknownMessage: { action: 'any', basis: { decision: 'aragora-control-plane-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
     triggers: [{ message: 'ping' }],
+    replies: { ping: { basis: PONG } },
   },
 });

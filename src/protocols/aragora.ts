@@ -1,4 +1,11 @@
+import type { Basis } from '../spec/extension.js';
 import { defineProtocol } from './define.js';
+
+/** The document's sentence on the replies to the three writes. */
+const REPLIES: Basis = {
+  quote: 'The server replies with `ack`, `error`, or `auth_revoked` depending on the request and auth state.',
+  source: 'Client → Server Messages',
+};
 
 export default defineProtocol({
   id: 'aragora',
@@ -55,37 +62,106 @@ export default defineProtocol({
   envelope: {
     type: 'AragoraEnvelope',
     exempt: ['connection_info', 'loop_list', 'sync', 'ack', 'error', 'auth_revoked'],
-    timestamps: [{ field: 'timestamp', format: 'epoch-seconds' }],
+    basis: {
+      quote: 'Stream events (emitted by `SyncEventEmitter`) share a common envelope:',
+      source: 'Stream Event Envelope',
+    },
+    timestamps: [
+      {
+        field: 'timestamp',
+        format: 'epoch-seconds',
+        basis: { quote: '`timestamp` is epoch seconds (float).', source: 'Stream Event Envelope' },
+      },
+    ],
   },
   extension: {
     transport: 'websocket',
     nameField: { receive: 'type', send: 'type' },
     initialMessages: [
-      { message: 'connection_info', count: 'one' },
-      { message: 'loop_list', count: 'one' },
-      { message: 'sync', count: 'any' },
+      {
+        message: 'connection_info',
+        count: 'one',
+        basis: { quote: '`connection_info` (auth and client metadata)', source: 'Initial Messages' },
+      },
+      {
+        message: 'loop_list',
+        count: 'one',
+        basis: { quote: '`loop_list` (active loops/debates)', source: 'Initial Messages' },
+      },
+      {
+        message: 'sync',
+        count: 'any',
+        basis: {
+          quote: '`sync` for each cached loop state (DebateStreamServer on port 8765 only)',
+          source: 'Initial Messages',
+        },
+      },
     ],
+    // The document names the counters and shows one envelope; it states no order (aragora-sequences).
+    // Events without an agent carry `agent: ""` and `agent_seq: 0`: the runner skips a message
+    // whose scope value is absent, null or "".
     sequences: [
-      { field: 'seq', order: 'strictly-increasing', start: 'any' },
-      { field: 'agent_seq', scope: 'agent', order: 'strictly-increasing', start: 'any' },
+      { field: 'seq', order: 'strictly-increasing', start: 'any', basis: { decision: 'aragora-sequences' } },
+      {
+        field: 'agent_seq',
+        scope: 'agent',
+        order: 'strictly-increasing',
+        start: 'any',
+        basis: { decision: 'aragora-sequences' },
+      },
     ],
+    // The document lists the names only; the pairs are a decision (aragora-lifecycles).
     lifecycles: [
-      { id: 'token-stream', start: 'token_start', during: ['token_delta'], end: ['token_end'], key: ['agent'], strictStart: false },
-      { id: 'debate', start: 'debate_start', end: ['debate_end'], key: ['loop_id'], strictStart: false },
-      { id: 'nomic-cycle', start: 'cycle_start', end: ['cycle_end'], key: ['loop_id'], strictStart: false },
-      { id: 'nomic-phase', start: 'phase_start', end: ['phase_end'], key: ['loop_id'], strictStart: false },
+      {
+        id: 'token-stream',
+        start: 'token_start',
+        during: ['token_delta'],
+        end: ['token_end'],
+        key: ['agent'],
+        strictStart: false,
+        basis: { decision: 'aragora-lifecycles' },
+      },
+      {
+        id: 'debate',
+        start: 'debate_start',
+        end: ['debate_end'],
+        key: ['loop_id'],
+        strictStart: false,
+        basis: { decision: 'aragora-lifecycles' },
+      },
+      {
+        id: 'nomic-cycle',
+        start: 'cycle_start',
+        end: ['cycle_end'],
+        key: ['loop_id'],
+        strictStart: false,
+        basis: { decision: 'aragora-lifecycles' },
+      },
+      {
+        id: 'nomic-phase',
+        start: 'phase_start',
+        end: ['phase_end'],
+        key: ['loop_id'],
+        strictStart: false,
+        basis: { decision: 'aragora-lifecycles' },
+      },
     ],
     auth: {
       means: [{ in: 'bearer-header' }, { in: 'query', name: 'token' }],
       withoutToken: 'downgrade',
       optional: true,
       statusMessage: { message: 'connection_info', authenticatedField: 'data.authenticated', writeField: 'data.write_access' },
+      basis: {
+        quote: 'If `ARAGORA_API_TOKEN` is set, include an `Authorization: Bearer` header during the handshake:',
+        source: 'Authentication',
+      },
       writes: ['user_vote', 'user_suggestion', 'wisdom_submission'],
+      writesBasis: REPLIES,
       refusals: ['error', 'auth_revoked'],
     },
     robustness: {
-      invalidJson: { action: 'reply', messages: ['error'] },
-      unknownMessage: { action: 'ignore' },
+      invalidJson: { action: 'reply', messages: ['error'], basis: { decision: 'aragora-bad-input' } },
+      unknownMessage: { action: 'ignore', basis: { decision: 'aragora-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
     triggers: [
@@ -94,5 +170,18 @@ export default defineProtocol({
       { message: 'user_suggestion', needs: 'token' },
       { message: 'wisdom_submission', needs: 'token' },
     ],
+    replies: {
+      get_loops: { basis: { quote: 'Request loop list', source: 'Client → Server Messages' } },
+      user_vote: { basis: REPLIES },
+      user_suggestion: { basis: REPLIES },
+      wisdom_submission: { basis: REPLIES },
+    },
+    broadcast: {
+      basis: {
+        quote:
+          'The server broadcasts all events to all connected clients, so clients should filter by `loop_id` (or `data.debate_id`) when they only care about one debate.',
+        source: 'Endpoint',
+      },
+    },
   },
 });

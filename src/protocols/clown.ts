@@ -18,26 +18,51 @@ export default defineProtocol({
   replies: {},
   envelope: {
     type: 'ClownEnvelope',
-    timestamps: [{ field: 'timestamp', format: 'iso-8601' }],
+    basis: { quote: 'All events are JSON objects:', source: 'Message Format' },
+    timestamps: [
+      {
+        field: 'timestamp',
+        format: 'iso-8601',
+        basis: { quote: '"timestamp": "2026-01-08T10:30:00Z",', source: 'Message Format' },
+      },
+    ],
   },
   extension: {
     transport: 'websocket',
     nameField: { receive: 'type', send: 'action' },
+    // The document names the events ("starts running" / "stops running"), not their order: the
+    // pairs are a decision (clown-lifecycles), so they grade SHOULD.
     lifecycles: [
-      { id: 'profile-run', start: 'ProfileStarted', end: ['ProfileStopped'], key: ['data.alias'], strictStart: false },
-      { id: 'proxy-run', start: 'ProxyStarted', end: ['ProxyStopped'], key: ['data.profile'], strictStart: false },
+      {
+        id: 'profile-run',
+        start: 'ProfileStarted',
+        end: ['ProfileStopped'],
+        key: ['data.alias'],
+        strictStart: false,
+        basis: { decision: 'clown-lifecycles' },
+      },
+      {
+        id: 'proxy-run',
+        start: 'ProxyStarted',
+        end: ['ProxyStopped'],
+        key: ['data.profile'],
+        strictStart: false,
+        basis: { decision: 'clown-lifecycles' },
+      },
       {
         id: 'registry-sync',
         start: 'RegistrySyncStarted',
         end: ['RegistrySyncCompleted', 'RegistrySyncFailed'],
         strictStart: false,
+        basis: { decision: 'clown-lifecycles' },
       },
     ],
     keepalive: { answersPingFrames: true },
     robustness: {
-      invalidJson: { action: 'any' },
-      unknownMessage: { action: 'any' },
+      invalidJson: { action: 'any', basis: { decision: 'clown-bad-input' } },
+      unknownMessage: { action: 'any', basis: { decision: 'clown-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
+    broadcast: { basis: { quote: 'By default, clients receive all events.', source: 'Event Subscriptions' } },
   },
 });

@@ -17,54 +17,42 @@ export default defineProtocol({
   replies: {},
   envelope: {
     type: 'CodaEnvelope',
-    timestamps: [{ field: 'timestamp', format: 'epoch-seconds' }],
+    basis: { quote: 'All events follow a consistent structure:', source: 'Event Structure' },
+    timestamps: [
+      {
+        field: 'timestamp',
+        format: 'epoch-seconds',
+        basis: { quote: '"timestamp": 1704067200.123,', source: 'Event Structure' },
+      },
+    ],
   },
   extension: {
     transport: 'websocket',
     nameField: { receive: 'type', send: 'type' },
-    sequences: [{ field: 'seq', order: 'strictly-increasing' }],
-    lifecycles: [
-      {
-        id: 'stt',
-        start: 'stt_start',
-        during: ['stt_interim'],
-        end: ['stt_result', 'stt_error'],
-        key: ['session_id'],
-        strictStart: false,
-      },
-      {
-        id: 'llm',
-        start: 'llm_start',
-        during: ['llm_token'],
-        end: ['llm_result', 'llm_error'],
-        key: ['session_id'],
-        strictStart: false,
-      },
-      {
-        id: 'tts',
-        start: 'tts_start',
-        during: ['tts_progress'],
-        end: ['tts_result', 'tts_error'],
-        key: ['session_id'],
-        strictStart: false,
-      },
-      {
-        id: 'conversation',
-        start: 'conversation_start',
-        during: ['conversation_turn'],
-        end: ['conversation_end'],
-        key: ['session_id'],
-        strictStart: false,
-      },
-    ],
+    sequences: [{ field: 'seq', order: 'strictly-increasing', basis: { decision: 'coda-seq' } }],
+    // No lifecycles: the document only lists the event names, and its replay buffer sends recent
+    // `*_result`/`*_error` events without their start (decision coda-lifecycles).
     keepalive: {
-      serverPing: { intervalMs: 20000, timeoutMs: 10000 },
+      serverPing: {
+        intervalMs: 20000,
+        timeoutMs: 10000,
+        basis: { quote: 'ping_interval=20, # Ping interval (seconds)', source: 'Server Configuration' },
+      },
       answersPingFrames: true,
     },
     robustness: {
-      invalidJson: { action: 'any' },
-      unknownMessage: { action: 'any' },
+      invalidJson: { action: 'any', basis: { decision: 'coda-bad-input' } },
+      unknownMessage: { action: 'any', basis: { decision: 'coda-bad-input' } },
       oversizedProbeBytes: 2097152,
+    },
+    broadcast: { basis: { quote: '**Real-time event broadcasting** to all connected clients', source: 'Features' } },
+    // The bound is the documented `max_replay_events=50, # Replay buffer size` (decision coda-replay).
+    replay: {
+      maxMessages: 50,
+      basis: {
+        quote: 'New clients automatically receive a replay buffer of recent high-priority events to catch up on the current state.',
+        source: 'Event Replay',
+      },
     },
   },
 });

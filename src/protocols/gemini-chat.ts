@@ -71,6 +71,7 @@ export default defineProtocol({
         end: ['tool:execution-complete', 'tool:execution-error'],
         key: ['callId'],
         strictStart: true,
+        basis: { decision: 'gemini-chat-tool-lifecycle' },
       },
     ],
     accumulations: [
@@ -81,20 +82,25 @@ export default defineProtocol({
         accumulatedField: 'accumulated',
         final: { message: 'gemini:done', field: 'fullResponse' },
         resetOn: ['gemini:cancelled', 'gemini:error'],
+        basis: { quote: 'accumulated: string; // Full response so far', source: '`gemini:content`' },
       },
     ],
+    // The connection example passes `auth.token`; the document never says what happens without
+    // one, so the refusal is a decision (gemini-chat-auth) and grades SHOULD.
     auth: {
       means: [{ in: 'socketio-auth', name: 'token' }],
       withoutToken: 'refuse',
+      basis: { decision: 'gemini-chat-auth' },
       admin: {
         messages: MONITORING,
         privilegedEvents: ['monitoring:event', 'monitoring:events', 'monitoring:stats'],
         refusals: ['error'],
+        basis: { quote: 'Monitoring Events (Admin Only)', source: 'Monitoring Events (Admin Only)' },
       },
     },
     robustness: {
-      invalidJson: { action: 'close' },
-      unknownMessage: { action: 'ignore' },
+      invalidJson: { action: 'close', basis: { decision: 'gemini-chat-bad-input' } },
+      unknownMessage: { action: 'ignore', basis: { decision: 'gemini-chat-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
     triggers: [
@@ -106,5 +112,30 @@ export default defineProtocol({
       { message: 'monitoring:get-stats', needs: 'admin' },
       { message: 'monitoring:get-events', needs: 'admin' },
     ],
+    // Each reply quotes the description of the server event that answers (gemini-chat-replies).
+    // Optional: `chat:cancel` (nothing may be in flight), `monitoring:subscribe` (events come only
+    // with activity), `monitoring:broadcast` (it reaches engineers, not necessarily the sender).
+    replies: {
+      'join-session': { basis: { quote: 'Confirmation that session was joined successfully.', source: '`session-joined`' } },
+      'chat:message': { basis: { quote: 'Streaming text content from Gemini.', source: '`gemini:content`' } },
+      'chat:cancel': { optional: true, basis: { quote: 'Message generation was cancelled.', source: '`gemini:cancelled`' } },
+      'chat:clear': { basis: { quote: 'Conversation was cleared.', source: '`chat:cleared`' } },
+      'chat:get-history': { basis: { quote: 'Conversation history response.', source: '`chat:history`' } },
+      'tool:execute': { basis: { quote: 'Tool execution started.', source: '`tool:execution-start`' } },
+      'tool:approve': { basis: { quote: 'Tool execution was approved.', source: '`tool:approved`' } },
+      'tool:reject': { basis: { quote: 'Tool execution was rejected.', source: '`tool:rejected`' } },
+      'tool:list': { basis: { quote: 'Available tools list.', source: '`tool:list-response`' } },
+      'monitoring:subscribe': { optional: true, basis: { quote: 'Real-time activity event.', source: '`monitoring:event`' } },
+      'monitoring:get-events': { basis: { quote: 'Historical events response.', source: '`monitoring:events`' } },
+      'monitoring:get-stats': { basis: { quote: 'Activity statistics response.', source: '`monitoring:stats`' } },
+      'monitoring:broadcast': {
+        optional: true,
+        basis: { quote: 'System broadcast message (received by engineers).', source: '`system:broadcast`' },
+      },
+    },
+    // Session and call ids scope traffic: the example session `session_123_456` and call
+    // `call_123_456` would make one connection's chat or tool answer reach another's
+    // (gemini-chat-per-connection).
+    perConnection: ['sessionId', 'callId'],
   },
 });

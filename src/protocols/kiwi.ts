@@ -17,20 +17,34 @@ export default defineProtocol({
   envelope: {
     type: 'KiwiEnvelope',
     exempt: ['pong'],
-    timestamps: [{ field: 'timestamp', format: 'epoch-seconds' }],
+    basis: { quote: 'All events follow the same structure:', source: 'Event Format' },
+    timestamps: [
+      {
+        field: 'timestamp',
+        format: 'epoch-seconds',
+        basis: { quote: '`timestamp` | float | Unix timestamp', source: 'Event Format' },
+      },
+    ],
   },
   extension: {
     transport: 'websocket',
     nameField: { receive: 'event', send: 'type' },
     keepalive: {
-      appPing: { ping: 'ping', pong: 'pong' },
+      appPing: {
+        ping: 'ping',
+        pong: 'pong',
+        basis: { quote: 'Use this to keep the connection alive or check connectivity.', source: 'Ping' },
+      },
       answersPingFrames: true,
     },
     robustness: {
-      invalidJson: { action: 'any' },
-      unknownMessage: { action: 'any' },
+      invalidJson: { action: 'any', basis: { decision: 'kiwi-bad-input' } },
+      unknownMessage: { action: 'any', basis: { decision: 'kiwi-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
     triggers: [{ message: 'ping' }],
+    replies: {
+      ping: { basis: { quote: '{"event": "pong"}', source: 'Ping' } },
+    },
   },
 });

@@ -41,7 +41,13 @@ function testcase(r: CheckResult): string {
 /** The JUnit XML of a report. */
 export function junitXml(report: RunReport): string {
   const s = report.summary;
-  const attrs = `tests="${s.total}" failures="${s.failed}" errors="${s.errors}" skipped="${s.skipped}" time="${seconds(report.durationMs)}"`;
+  const problems = report.problems ?? [];
+  // A run unfit to pass (refused, nothing observed) is one failing testcase of its own, so a CI
+  // that reads only the XML sees it too.
+  const runCase = problems.length
+    ? [`    <testcase name="run" classname="wsconform" time="${seconds(report.durationMs)}">\n      <failure message="${xmlEscape(problems[0])}" type="run">${xmlEscape(problems.join('\n'))}</failure>\n    </testcase>`]
+    : [];
+  const attrs = `tests="${s.total + runCase.length}" failures="${s.failed + runCase.length}" errors="${s.errors}" skipped="${s.skipped}" time="${seconds(report.durationMs)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="wsconform" ${attrs}>`,
@@ -51,6 +57,7 @@ export function junitXml(report: RunReport): string {
     `      <property name="url" value="${xmlEscape(report.url)}"/>`,
     `      <property name="tool" value="${xmlEscape(`${report.tool.name} ${report.tool.version}`)}"/>`,
     '    </properties>',
+    ...runCase,
     ...report.checks.map(testcase),
     '  </testsuite>',
     '</testsuites>',

@@ -5,6 +5,8 @@
  * `12 passed, 1 failed, 3 skipped, 0 non-strict, 0 errors`.
  */
 import type { BaselineStatus, CheckResult, RunReport, Summary } from '../runner/types.js';
+import { renderBasis } from '../runner/basis.js';
+import type { Coverage } from '../runner/coverage.js';
 import type { Reporter, ReporterFactory, ReporterOutput } from './types.js';
 
 const LABEL: Record<CheckResult['verdict'], string> = { pass: 'PASS', fail: 'FAIL', 'non-strict': 'WARN', skip: 'SKIP', error: 'ERR ' };
@@ -20,7 +22,8 @@ export function failureLines(r: CheckResult): string[] {
   const lines = [`${r.id} (${r.level}, ${r.verdict})`, `  Requirement: ${r.requirement}`, `  Quote:       ${r.quote}`];
   if (r.verdict === 'error') lines.push(`  Error:       ${r.reason}`);
   for (const f of r.findings) {
-    lines.push(`  - ${f.message}${f.count > 1 ? ` (${f.count} times)` : ''}`);
+    lines.push(`  - ${f.message}${f.count > 1 ? ` (${f.count} times)` : ''}${f.level === 'SHOULD' && r.level === 'MUST' ? ' [SHOULD: the document is silent]' : ''}`);
+    if (f.basis && r.basis.length > 1) lines.push(`    Basis:    ${renderBasis(f.basis)}`);
     lines.push(`    Expected: ${f.expected}`);
     lines.push(`    Actual:   ${f.actual}`);
     for (const o of f.occurrences) {
@@ -28,6 +31,15 @@ export function failureLines(r: CheckResult): string[] {
       lines.push(`    at ${where || 'the connection'}${o.frame ? `: ${o.frame}` : ''}`);
     }
   }
+  return lines;
+}
+
+/** The coverage of a run, as lines: documented messages seen, never seen, undocumented names. */
+export function coverageLines(c: Coverage): string[] {
+  const lines = [`coverage: ${c.observed} of ${c.documented} documented server messages observed`];
+  const unseen = c.neverSeen.slice(0, 12).map((n) => `${n.name}${n.triggers.length ? ` (reply to ${n.triggers.join(', ')})` : ''}`);
+  if (c.neverSeen.length) lines.push(`  never seen: ${unseen.join(', ')}${c.neverSeen.length > 12 ? `, … and ${c.neverSeen.length - 12} more` : ''}`);
+  for (const u of c.undocumented) lines.push(`  undocumented: ${u.name} (${u.count} time${u.count === 1 ? '' : 's'})${u.didYouMean ? `: did you mean ${u.didYouMean}?` : ''}`);
   return lines;
 }
 
@@ -65,6 +77,8 @@ export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
         for (const r of bad) out.write(failureLines(r).join('\n') + '\n\n');
       } else out.write('\n');
       if (report.baseline) out.write(baselineLines(report.baseline).join('\n') + '\n\n');
+      if (report.coverage) out.write(coverageLines(report.coverage).join('\n') + '\n\n');
+      for (const p of report.problems ?? []) out.write(colour('31', `RUN FAILED: ${p}`) + '\n');
       out.write(`${summaryLine(report.summary)} (${report.durationMs} ms)\n`);
     },
   };

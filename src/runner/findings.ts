@@ -1,5 +1,7 @@
 /** Grouping of deviations: one finding per kind, with a count and the first occurrences. */
 import type { Frame } from '../transport/types.js';
+import type { Basis } from '../spec/extension.js';
+import { levelOf } from './basis.js';
 import type { Finding, Occurrence } from './types.js';
 
 /** How many occurrences a finding keeps. */
@@ -43,10 +45,14 @@ export class Findings {
   private readonly byKey = new Map<string, Finding>();
 
   /** Records one occurrence of a kind of deviation; the first call of a key sets its texts. */
-  add(key: string, texts: { message: string; expected: string; actual: string }, occurrence?: Occurrence): this {
+  add(key: string, texts: { message: string; expected: string; actual: string; basis?: Basis }, occurrence?: Occurrence): this {
     let f = this.byKey.get(key);
     if (!f) {
-      f = { ...texts, count: 0, occurrences: [] };
+      f = { message: texts.message, expected: texts.expected, actual: texts.actual, count: 0, occurrences: [] };
+      if (texts.basis) {
+        f.basis = texts.basis;
+        f.level = levelOf(texts.basis);
+      }
       this.byKey.set(key, f);
     }
     f.count++;

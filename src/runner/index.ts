@@ -1,11 +1,13 @@
 /** The runner library: declare checks, run them against a server, grade the verdicts. */
 export { baselineOf, baselineStatus, BaselineError, compareBaseline, readBaseline, recordedStatus, writeBaseline, type Baseline, type BaselineOption } from './baseline.js';
+export { basisOf, distinctBases, levelOf, renderBasis, TRANSPORT } from './basis.js';
+export { coverageOf, nearestName, type Coverage } from './coverage.js';
 export { defineCheck, pass, skip, verdictOf } from './define-check.js';
 export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
 export { fieldAt, hasField, outgoing, payloadOf, triggerPayload } from './messages.js';
 export { initialMessagesFor } from './observation.js';
 export { REDACTED, redactor, redactDeep } from './redact.js';
-export { DEFAULT_OBSERVE_MS, DEFAULT_TIMEOUT_MS, exitCodeOf, grade, runSuite, summarize, UnreachableError, type RunOptions } from './run.js';
+export { DEFAULT_OBSERVE_MS, DEFAULT_TIMEOUT_MS, exitCodeOf, grade, runSuite, summarize, TokenRequiredError, UnreachableError, withBasis, type RunOptions } from './run.js';
 export { SelectionError, selectChecks, splitList } from './select.js';
 export { presentToken, resolveTargets, tokenOf } from './target.js';
 export { transcriptAround, withTranscripts } from './transcript.js';

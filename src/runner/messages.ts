@@ -1,5 +1,5 @@
 /** Client messages as the runner sends them, and field access inside messages. */
-import type { Spec } from '../spec/model.js';
+import { NO_PAYLOAD, type Spec } from '../spec/model.js';
 
 /** The payload part of a message: WebSocket, the object itself; Socket.IO, the first argument. */
 export function payloadOf(spec: Spec, message: unknown): unknown {
@@ -31,7 +31,8 @@ export function hasField(value: unknown, dotted: string): boolean {
  */
 export function outgoing(spec: Spec, name: string, payload?: unknown): unknown {
   const def = spec.message('send', name);
-  const body = payload !== undefined ? payload : def?.examples[0];
+  const given = payload !== undefined ? payload : def?.examples[0];
+  const body = given === NO_PAYLOAD ? undefined : given;
   if (spec.transport === 'socket.io') return body === undefined ? [name] : [name, body];
   const field = spec.ext.nameField?.send ?? 'type';
   if (body && typeof body === 'object' && !Array.isArray(body)) return { [field]: name, ...(body as object) };
@@ -41,4 +42,42 @@ export function outgoing(spec: Spec, name: string, payload?: unknown): unknown {
 /** The trigger payload the document gives for a client message, if any. */
 export function triggerPayload(spec: Spec, name: string): unknown {
   return spec.ext.triggers?.find((t) => t.message === name)?.payload;
+}
+
+/** The placeholder a trigger payload may use for the connection's own value. */
+export const CONNECTION_ID = '${connectionId}';
+
+/**
+ * A client message with this connection's own values: every `${connectionId}` in a string is
+ * replaced by `id`, and every field the document lists in `perConnection` gets `id` appended,
+ * so that traffic a value scopes (a session, a request) stays on the connection that caused it.
+ */
+export function personalize(spec: Spec, message: unknown, id: string): unknown {
+  const paths = spec.ext.perConnection ?? [];
+  const replaced = replaceDeep(message, id);
+  if (!paths.length) return replaced;
+  const payload = payloadOf(spec, replaced);
+  for (const path of paths) {
+    const parts = path.split('.');
+    const last = parts.pop()!;
+    const parent = parts.length ? fieldAt(payload, parts.join('.')) : payload;
+    if (parent === null || typeof parent !== 'object' || !Object.prototype.hasOwnProperty.call(parent, last)) continue;
+    const record = parent as Record<string, unknown>;
+    const v = record[last];
+    if (typeof v === 'string' && !v.endsWith(id)) record[last] = `${v}-${id}`;
+    else if (typeof v === 'number') record[last] = `${v}-${id}`;
+  }
+  return replaced;
+}
+
+/** A deep copy with `${connectionId}` replaced in every string (a copy even without one, so the caller may edit it). */
+function replaceDeep(value: unknown, id: string): unknown {
+  if (typeof value === 'string') return value.includes(CONNECTION_ID) ? value.split(CONNECTION_ID).join(id) : value;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, id));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = replaceDeep(v, id);
+    return out;
+  }
+  return value;
 }

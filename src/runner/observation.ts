@@ -27,7 +27,7 @@ export async function observe(deps: ObservationDeps): Promise<Observation> {
   const { spec, settings } = deps;
   const conn = deps.connect({ as: 'best', label: 'observation' });
   const opened = await conn.opened;
-  const result: Observation = { conn, observedMs: 0, sent: [], unsent: [] };
+  const result: Observation = { conn, observedMs: 0, sent: [], unsent: [], answered: [] };
   if (!opened.ok) return result;
   const openedAt = performance.now();
   const left = () => settings.observeMs - (performance.now() - openedAt);
@@ -56,7 +56,8 @@ export async function observe(deps: ObservationDeps): Promise<Observation> {
     result.sent.push(trigger.message);
     const replies = new Set(spec.replies.get(trigger.message) ?? []);
     if (replies.size) {
-      await conn.waitFor((f) => f.dir === 'in' && f.name !== undefined && replies.has(f.name), Math.min(settings.timeoutMs, Math.max(0, left())), sent.index);
+      const reply = await conn.waitFor((f) => f.dir === 'in' && f.name !== undefined && replies.has(f.name), Math.min(settings.timeoutMs, Math.max(0, left())), sent.index);
+      if (reply) result.answered.push(trigger.message);
     }
   }
   if (conn.isOpen() && left() > 0) await Promise.race([deps.sleep(left()), conn.closed]);

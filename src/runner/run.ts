@@ -9,20 +9,26 @@ import type { Reporter } from '../reporters/types.js';
 import type { Spec } from '../spec/model.js';
 import { validatorFor } from '../spec/validator.js';
 import { connect as openConnection } from '../transport/index.js';
+import { personalize } from './messages.js';
+import { PooledConnection, Slots } from './pool.js';
 import { probe } from '../transport/probe.js';
 import type { Connection } from '../transport/types.js';
 import { baselineStatus, type BaselineOption } from './baseline.js';
-import { observe } from './observation.js';
+import { levelOf, renderBasis, type Basis } from './basis.js';
+import { coverageOf, receivedNames } from './coverage.js';
+import { initialMessagesFor, observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
 import { selectChecks } from './select.js';
 import { presentToken, resolveTargets, tokenOf } from './target.js';
 import { withTranscripts } from './transcript.js';
-import type { CheckConnectOptions, CheckContext, CheckDef, CheckResult, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
+import type { CheckConnectOptions, CheckContext, CheckDef, CheckResult, Finding, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
 
 /** Default waiting time for one expected answer, in ms. */
 export const DEFAULT_TIMEOUT_MS = 2000;
 /** Default observation window, in ms. */
 export const DEFAULT_OBSERVE_MS = 3000;
+/** Default bound on the connections open at once: below a server limit of 10 per client address. */
+export const DEFAULT_MAX_CONNECTIONS = 8;
 
 /** Options of `runSuite`. */
 export interface RunOptions {
@@ -33,6 +39,10 @@ export interface RunOptions {
   timeoutMs?: number;
   observeMs?: number;
   keepaliveIntervalMs?: number;
+  /** The most connections open at once (default 8; the observation counts as one). */
+  maxConnections?: number;
+  /** Documented server messages never observed fail the run (`--require-coverage`). */
+  requireCoverage?: boolean;
   /** Check ids or categories to run (default: all). */
   only?: string[];
   /** Check ids or categories to leave out. */
@@ -48,6 +58,14 @@ export interface RunOptions {
   baseline?: BaselineOption;
 }
 
+/** The document refuses connections without a token, and the run was given none: a usage error. */
+export class TokenRequiredError extends Error {
+  constructor(readonly specId: string) {
+    super(`${specId} refuses connections without a token (x-wsconform.auth.withoutToken: refuse): give --token (and --admin-token for admin-only checks)`);
+    this.name = 'TokenRequiredError';
+  }
+}
+
 /** The server cannot be reached at all: connection refused (or no such host) at every address. */
 export class UnreachableError extends Error {
   constructor(readonly url: string, readonly detail: string) {
@@ -59,7 +77,21 @@ export class UnreachableError extends Error {
 /** The verdict a check's outcome gets at its level. */
 export function grade(outcome: Outcome, level: CheckDef['level'], strict: boolean): Verdict {
   if (outcome.verdict !== 'fail') return outcome.verdict;
-  return level === 'SHOULD' && !strict ? 'non-strict' : 'fail';
+  if (strict) return 'fail';
+  // A MUST check fails only on a finding whose rule the document (or a transport
+  // specification) states; a finding resting on a decision alone is a missed SHOULD.
+  const must = level === 'MUST' && outcome.findings.some((f) => (f.level ?? 'MUST') === 'MUST');
+  return must ? 'fail' : 'non-strict';
+}
+
+/**
+ * A finding with the basis of its rule: its own, else the check's when the check enforces one
+ * rule. Its level is what that basis supports: a decision alone is at most a SHOULD.
+ */
+export function withBasis(f: Finding, bases: readonly Basis[]): Finding {
+  if (f.basis) return f.level ? f : { ...f, level: levelOf(f.basis) };
+  if (bases.length === 1) return { ...f, basis: bases[0], level: levelOf(bases[0]) };
+  return { ...f, level: bases.length && bases.every((b) => levelOf(b) === 'SHOULD') ? 'SHOULD' : 'MUST' };
 }
 
 /** Counts verdicts. */
@@ -75,7 +107,7 @@ export function summarize(results: CheckResult[]): Summary {
  */
 export function exitCodeOf(report: RunReport): 0 | 1 {
   const failed = report.baseline ? report.baseline.new.length > 0 : report.summary.failed > 0;
-  return failed || report.summary.errors > 0 ? 1 : 0;
+  return failed || report.summary.errors > 0 || (report.problems?.length ?? 0) > 0 ? 1 : 0;
 }
 
 interface Deferred<T> {
@@ -112,8 +144,11 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     observeMs: options.observeMs ?? DEFAULT_OBSERVE_MS,
     keepaliveIntervalMs: options.keepaliveIntervalMs,
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
   };
   const redact = redactor([settings.token, settings.adminToken]);
+  const auth = spec.ext.auth;
+  if (auth?.withoutToken === 'refuse' && !auth.optional && !settings.token && !settings.adminToken) throw new TokenRequiredError(spec.id);
   const reporters = options.reporters ?? [];
   const { primary, channels } = resolveTargets(spec, settings.url);
 
@@ -131,19 +166,33 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const spec4report = { id: spec.id, title: spec.title, version: spec.version, file: spec.file };
   const nameOf = (m: unknown, d: 'receive' | 'send') => validator.nameOf(m, d);
 
+  // Every connection of a check waits for one of the slots; the observation has its own, so a
+  // check that waits for the observation while holding a slot can never starve it.
+  const slots = new Slots(Math.max(2, settings.maxConnections - 1));
+  const runId = Math.random().toString(36).slice(2, 6);
+  let connections = 0;
   const openFor = (options: CheckConnectOptions & { label: string }): Connection => {
     const address = options.address ?? primary.address;
     const target = channels.find((c) => c.address === address) ?? (address === primary.address ? primary : { address, url: primary.url });
     const credential = options.as ?? 'best';
     const token = tokenOf(credential, settings);
-    const conn = openConnection(spec.transport, {
-      url: target.url,
-      namespace: spec.transport === 'socket.io' ? address : undefined,
-      timeoutMs: options.timeoutMs ?? settings.timeoutMs,
-      nameOf,
-      label: options.label,
-      ...presentToken(spec, token, typeof credential === 'object' ? credential.means : undefined),
-    });
+    const id = `wsc${runId}${++connections}`;
+    const conn = new PooledConnection(
+      options.label,
+      target.url,
+      () =>
+        openConnection(spec.transport, {
+          url: target.url,
+          namespace: spec.transport === 'socket.io' ? address : undefined,
+          timeoutMs: options.timeoutMs ?? settings.timeoutMs,
+          nameOf,
+          label: options.label,
+          ...presentToken(spec, token, typeof credential === 'object' ? credential.means : undefined),
+        }),
+      options.label === 'observation' ? undefined : slots,
+      (m) => personalize(spec, m, id),
+      (ms) => abortableSleep(ms, runAbort.signal),
+    );
     allConnections.push(conn);
     return conn;
   };
@@ -185,7 +234,8 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const defaultBudget = settings.observeMs + 4 * settings.timeoutMs + 2000;
   const runOne = async (check: CheckDef, i: number): Promise<CheckResult> => {
     const c0 = performance.now();
-    const base = { id: check.id, category: check.category, level: check.level, description: check.description, requirement: check.requirement, quote: check.quote };
+    const bases = check.basis(spec);
+    const base = { id: check.id, category: check.category, level: check.level, description: check.description, requirement: check.requirement, basis: bases, quote: bases.map(renderBasis).join(' · ') };
     const done = (verdict: Verdict, extra: Partial<CheckResult> = {}): CheckResult => ({ ...base, verdict, durationMs: Math.round(performance.now() - c0), findings: [], ...extra });
     const applies = check.appliesTo(spec);
     if (applies !== true) return done('skip', { reason: applies });
@@ -226,13 +276,17 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     });
     try {
       const outcome = await Promise.race([check.run(ctx), overrun]);
+      // A server that said "try later" was not judged: the check could not verify its requirement.
+      const limited = own.find((c) => c instanceof PooledConnection && c.rateLimited) as PooledConnection | undefined;
+      if (limited) return done('error', { reason: `rate-limited: ${limited.rateLimited} (${limited.label}); lower --max-connections or run again later` });
       if (outcome === 'overrun') {
         const why = runAbort.signal.aborted ? "the run's global timeout" : `its time budget of ${budget} ms`;
         return done('error', { reason: `the check did not finish within ${why}` });
       }
       if (outcome.verdict === 'skip') return done('skip', { reason: outcome.reason });
       if (outcome.verdict === 'pass') return done('pass');
-      return done(grade(outcome, check.level, settings.strict), { findings: outcome.findings });
+      const findings = outcome.findings.map((f) => withBasis(f, bases));
+      return done(grade({ verdict: 'fail', findings }, check.level, settings.strict), { findings });
     } catch (err) {
       const e = err as Error;
       const where = e?.stack?.split('\n').find((l) => l.includes('conformance/') || l.includes('src/'))?.trim();
@@ -265,6 +319,27 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   await Promise.all(allConnections.map((c) => c.close()));
 
   const final = results as CheckResult[];
+  const problems: string[] = [];
+  const obs = observation ? await observation.catch(() => undefined) : undefined;
+  if (obs) {
+    const opened = await obs.conn.opened;
+    if (!opened.ok) {
+      const refused = opened.kind === 'http' && (opened.status === 401 || opened.status === 403) || opened.kind === 'connect-error';
+      problems.push(`the server at ${primary.url} did not accept the observation connection (${opened.detail})${refused && !settings.token ? '; give --token' : ''}`);
+    } else {
+      const quiet = new Set([...initialMessagesFor(spec, primary.address).map((m) => m.message), ...(spec.ext.keepalive?.appPing ? [spec.ext.keepalive.appPing.pong] : [])]);
+      const names = receivedNames(spec, validator, [obs.conn]);
+      const events = [...names].filter(([n]) => !quiet.has(n)).reduce((sum, [, c]) => sum + c, 0);
+      if (!events) {
+        const only = names.size ? ` (only ${[...names.keys()].join(', ')})` : '';
+        problems.push(`no stream event was observed in ${obs.observedMs} ms at ${primary.url}${only}: the stream checks had nothing to judge; raise --observe or set --trigger`);
+      }
+    }
+  }
+  const coverage = coverageOf(spec, validator, allConnections);
+  if (options.requireCoverage && coverage.neverSeen.length) {
+    problems.push(`--require-coverage: ${coverage.neverSeen.length} documented server message(s) never observed: ${coverage.neverSeen.map((n) => n.name).join(', ')}`);
+  }
   const report: RunReport = {
     tool: { name: 'wsconform', version: VERSION },
     spec: spec4report,
@@ -273,6 +348,8 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     durationMs: Math.round(performance.now() - t0),
     summary: summarize(final),
     checks: final,
+    coverage,
+    problems: problems.map(redact),
   };
   if (options.baseline) report.baseline = redactDeep(baselineStatus(report, options.baseline), redact);
   for (const rep of reporters) await rep.onRunEnd?.(report);

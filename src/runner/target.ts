@@ -4,7 +4,13 @@ import type { Spec } from '../spec/model.js';
 import type { ConnectOptions } from '../transport/types.js';
 import type { ChannelTarget, Credential, RunSettings } from './types.js';
 
-/** The primary channel and every documented channel of the server at `url`. */
+/**
+ * The primary channel and every channel of the server at `url`. The URL given is the URL tested,
+ * path included: it is the primary channel, and the other documented channels are derived from
+ * it (same origin and query; a path prefix before a documented address, e.g. behind a proxy, is
+ * kept for the others). A URL without a path stands for the first documented channel. The
+ * primary comes first in `channels`.
+ */
 export function resolveTargets(spec: Spec, url: string): { primary: ChannelTarget; channels: ChannelTarget[] } {
   const u = new URL(url);
   const socketio = spec.transport === 'socket.io';
@@ -12,14 +18,28 @@ export function resolveTargets(spec: Spec, url: string): { primary: ChannelTarge
   const origin = `${u.protocol}//${u.host}`;
   const path = u.pathname || '/';
   const addresses = spec.channels.map((c) => c.address);
-  const urlOf = (address: string) => (socketio ? `${origin}${u.search}` : `${origin}${address}${u.search}`);
-  const channels = addresses.map((address) => ({ address, url: urlOf(address) }));
-  if (!channels.length) channels.push({ address: path, url: socketio ? `${origin}${u.search}` : u.toString() });
-  let primary = channels.find((c) => c.address === path);
-  if (!primary) {
-    primary = path === '/' ? channels[0] : { address: path, url: socketio ? `${origin}${u.search}` : u.toString() };
+  const hasPath = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\//i.test(url);
+  if (socketio) {
+    // Socket.IO: the URL's path names the namespace; every namespace shares the origin.
+    const at = `${origin}${u.search}`;
+    const address = hasPath && path !== '/' ? path : (addresses.includes(path) ? path : (addresses[0] ?? '/'));
+    const primary = { address, url: at };
+    return { primary, channels: [primary, ...addresses.filter((a) => a !== address).map((a) => ({ address: a, url: at }))] };
   }
-  return { primary, channels };
+  let prefix = '';
+  let address: string;
+  if (!hasPath) address = addresses[0] ?? '/';
+  else if (addresses.includes(path)) address = path;
+  else {
+    const suffix = addresses.filter((a) => a !== '/' && path.endsWith(a)).sort((a, b) => b.length - a.length)[0];
+    if (suffix) {
+      prefix = path.slice(0, -suffix.length);
+      address = suffix;
+    } else address = path;
+  }
+  const urlOf = (a: string) => `${origin}${prefix}${a === '/' && prefix ? '/' : a}${u.search}`;
+  const primary = { address, url: hasPath ? u.toString() : urlOf(address) };
+  return { primary, channels: [primary, ...addresses.filter((a) => a !== address).map((a) => ({ address: a, url: urlOf(a) }))] };
 }
 
 /** The token a credential stands for, under the run's settings. */

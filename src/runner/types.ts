@@ -1,4 +1,5 @@
 /** The data of a conformance run: checks as declared, their verdicts and findings, the report. */
+import type { Basis } from '../spec/extension.js';
 import type { Spec } from '../spec/model.js';
 import type { Validator } from '../spec/validator.js';
 import type { Connection } from '../transport/types.js';
@@ -55,6 +56,10 @@ export interface Finding {
   count: number;
   /** The first occurrences (at most 3). */
   occurrences: Occurrence[];
+  /** The basis of the rule that was judged: the document's sentence, a transport specification or a decision. */
+  basis?: Basis;
+  /** The level the basis supports: a rule resting on a decision alone is at most a SHOULD. */
+  level?: Level;
 }
 
 /** What a check's `run` returns. */
@@ -73,8 +78,11 @@ export interface CheckDef {
   description: string;
   /** What the server must do, as one sentence. */
   requirement: string;
-  /** The document (or RFC) sentence the check enforces. */
-  quote: string;
+  /**
+   * The bases of the rules this check enforces on this document: its own sentences (the rules'
+   * `basis`), or a named transport specification. Reports quote these, never a fixed text.
+   */
+  basis(spec: Spec): Basis[];
   /** `true`, or the reason the check does not apply to this document. */
   appliesTo(spec: Spec): true | string;
   /** Runs the check. A thrown exception is an `error` of the kit, never a `fail` of the server. */
@@ -104,6 +112,8 @@ export interface Observation {
   /** Wire names of the triggers sent, in order, and the ones left out (missing credentials). */
   sent: string[];
   unsent: { message: string; needs: string }[];
+  /** Triggers whose documented reply arrived: requests the server is known to answer. */
+  answered: string[];
 }
 
 /** A channel of the server under test: its documented address and the URL for it. */
@@ -124,6 +134,8 @@ export interface RunSettings {
   observeMs: number;
   /** The server's keepalive interval when configured differently from the document. */
   keepaliveIntervalMs?: number;
+  /** The most connections open at once. */
+  maxConnections: number;
 }
 
 /** What a check's `run` receives. */
@@ -150,7 +162,11 @@ export interface CheckContext {
 }
 
 /** The verdict on one check, as reported: the check's declared text, then what happened. */
-export interface CheckResult extends Pick<CheckDef, 'id' | 'category' | 'level' | 'description' | 'requirement' | 'quote'> {
+export interface CheckResult extends Pick<CheckDef, 'id' | 'category' | 'level' | 'description' | 'requirement'> {
+  /** The bases of the rules the check enforced on the document under test. */
+  basis: Basis[];
+  /** The bases as one line of text (the document's own sentences). */
+  quote: string;
   verdict: Verdict;
   durationMs: number;
   /** Why the check was skipped, or what went wrong in the kit (`error`). */
@@ -177,6 +193,13 @@ export interface RunReport {
   durationMs: number;
   summary: Summary;
   checks: CheckResult[];
+  /** Which documented messages the run observed, which it never saw, and the undocumented names. */
+  coverage?: import('./coverage.js').Coverage;
+  /**
+   * What makes the run unfit to pass whatever the checks say: the target refused the
+   * observation, no stream event was observed, coverage was required and missing. Any problem exits 1.
+   */
+  problems?: string[];
   /** How the failures compare with a baseline (only with `--baseline`). */
   baseline?: BaselineStatus;
 }

@@ -49,8 +49,64 @@ export interface WsconformExtension {
    * with the message and payload to send (defaults to the message's first AsyncAPI example).
    */
   triggers?: Trigger[];
+  /**
+   * Client messages and what answers them, beyond the AsyncAPI operation's `reply`: whether a
+   * reply is guaranteed (default) or only possible, and the document's sentence that says so.
+   */
+  replies?: Record<string, ReplyRule>;
+  /** The server sends the same stream events to every connected client. */
+  broadcast?: BroadcastRule;
+  /** A new client first receives a replay of recent events (e.g. a replay buffer). */
+  replay?: ReplayRule;
+  /**
+   * Dotted paths of client payload fields whose value scopes traffic (a session id, a request id):
+   * the runner gives each connection its own value, so one check's traffic never reaches
+   * another's connection. A string payload value may also say `${connectionId}`.
+   */
+  perConnection?: string[];
   /** Free-form notes: where the document was ambiguous and what was decided. */
   decisions?: string[];
+}
+
+/**
+ * Where a rule comes from. A verdict quotes it. `quote` is a sentence of the document under
+ * test, verbatim; `spec` names a transport specification (RFC 6455, the Socket.IO protocol)
+ * instead; `decision` names the decision taken where the document is silent. A rule whose only
+ * basis is a decision grades SHOULD: it never fails a server at MUST level. A rule without any
+ * basis is stated by the document itself (its x-wsconform rule), and grades MUST.
+ */
+export interface Basis {
+  /** The sentence of the document that states the rule, verbatim. */
+  quote?: string;
+  /** Where the sentence stands: a section of the prose document, or a path inside this document. */
+  source?: string;
+  /** A transport specification that states the rule, e.g. `RFC 6455 §5.5.2`. */
+  spec?: string;
+  /** The id of the decision (DECISIONS.md, or the document's own decision notes). */
+  decision?: string;
+}
+
+/** What answers a client message. */
+export interface ReplyRule {
+  /** `true` when the document allows a reply but does not promise one: no reply is no fault. */
+  optional?: boolean;
+  basis?: Basis;
+}
+
+/** The server broadcasts its stream events to every client. */
+export interface BroadcastRule {
+  /** Wire names of the messages broadcast (default: every server message not exempt from the envelope, not initial, not a reply). */
+  messages?: string[];
+  basis?: Basis;
+}
+
+/** A new client first receives recent events again. */
+export interface ReplayRule {
+  /** Wire names of the messages that may be replayed (default: any server message). */
+  messages?: string[];
+  /** The most events a replay holds (default: no bound). */
+  maxMessages?: number;
+  basis?: Basis;
 }
 
 /** The envelope every server event shares. */
@@ -63,6 +119,7 @@ export interface EnvelopeRule {
   schema: { $ref: string };
   /** Wire names of server messages that do not carry the envelope (control replies). */
   exempt?: string[];
+  basis?: Basis;
   /**
    * Fields whose value is a timestamp, with the documented representation, so that drift is
    * named as a timestamp-format fault ("expected epoch seconds as a number, got an ISO string").
@@ -76,6 +133,7 @@ export interface TimestampField {
   field: string;
   /** `epoch-seconds` (a number, possibly fractional), `epoch-millis` (an integer) or `iso-8601` (a string). */
   format: 'epoch-seconds' | 'epoch-millis' | 'iso-8601';
+  basis?: Basis;
 }
 
 /** One message the server sends on connection. */
@@ -86,6 +144,7 @@ export interface InitialMessage {
   count?: 'one' | 'any';
   /** Only at these channel addresses (default: every channel). */
   channels?: string[];
+  basis?: Basis;
 }
 
 /** A sequence-number rule. */
@@ -106,6 +165,7 @@ export interface SequenceRule {
    * number.
    */
   start?: 'any' | number;
+  basis?: Basis;
 }
 
 /** A lifecycle: a start message, optional middle messages, an end message, matched by key. */
@@ -125,6 +185,7 @@ export interface LifecycleRule {
   key?: string[];
   /** Whether an end whose start was not observed is a fault (false when a client may join mid-stream). */
   strictStart?: boolean;
+  basis?: Basis;
 }
 
 /** Streaming accumulation: `chunkField` appended in order gives `accumulatedField`. */
@@ -141,6 +202,7 @@ export interface AccumulationRule {
   final?: { message: string; field: string };
   /** Wire names of messages that abandon the stream (the next chunk starts afresh). */
   resetOn?: string[];
+  basis?: Basis;
 }
 
 /** Keepalive rules. */
@@ -155,9 +217,10 @@ export interface KeepaliveRule {
     payload?: unknown;
     /** Fields the pong must carry (dotted paths), beyond what its schema says. */
     pongFields?: string[];
+    basis?: Basis;
   };
   /** The server sends WebSocket ping frames at this interval (milliseconds). */
-  serverPing?: { intervalMs: number; timeoutMs?: number };
+  serverPing?: { intervalMs: number; timeoutMs?: number; basis?: Basis };
   /** Whether the server must answer WebSocket ping frames with pong frames (RFC 6455 5.5.2). Default true. */
   answersPingFrames?: boolean;
 }
@@ -185,8 +248,12 @@ export interface AuthRule {
    * e.g. `connection_info` / `data.authenticated`.
    */
   statusMessage?: { message: string; authenticatedField: string; writeField?: string };
+  /** The document's sentence on how a token travels and what happens without one. */
+  basis?: Basis;
   /** Client messages that need authentication (writes). */
   writes?: string[];
+  /** The document's sentence that writes need a token. */
+  writesBasis?: Basis;
   /** Server messages that answer a refused write (any one of them). */
   refusals?: string[];
   /** Admin-only operations and what they may produce. */
@@ -197,6 +264,7 @@ export interface AuthRule {
     privilegedEvents: string[];
     /** Server messages that answer a refused admin operation (any one of them). */
     refusals?: string[];
+    basis?: Basis;
   };
 }
 
@@ -216,6 +284,13 @@ export interface RobustnessRule {
   unknownMessage?: BadInputAnswer;
   /** The documented largest frame the server accepts, in bytes; larger frames are closed with 1009. */
   maxFrameBytes?: number;
+  /** The document's sentence stating `maxFrameBytes`. */
+  maxFrameBasis?: Basis;
+  /**
+   * Answer to valid JSON that is not an object (`[]`, `null`, `42`, `"x"`); default: the
+   * `unknownMessage` answer.
+   */
+  nonObjectJson?: BadInputAnswer;
   /**
    * When the document states no maximum frame size: the size, in bytes, of the large frame a run
    * sends anyway. Any answer is accepted (a close, a reply, nothing); the server must keep serving.
@@ -235,6 +310,7 @@ export interface BadInputAnswer {
   messages?: string[];
   /** For `close`: the expected close code. */
   code?: number;
+  basis?: Basis;
 }
 
 /** A client message a run may send to provoke traffic. */

@@ -11,7 +11,7 @@ import { Ajv } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { SpecError } from './errors.js';
 import type { WsconformExtension } from './extension.js';
-import type { ChannelDef, Direction, MessageDef, ServerDef, Spec } from './model.js';
+import { NO_PAYLOAD, type ChannelDef, type Direction, type MessageDef, type ServerDef, type Spec } from './model.js';
 import { BUILTIN_PROTOCOLS, isBuiltin, packageRoot, specFile } from './paths.js';
 
 type Json = Record<string, unknown>;
@@ -232,7 +232,7 @@ export function buildSpec(source: Source, id: string): Spec {
         direction: direction ?? 'receive',
         summary: typeof node.summary === 'string' ? node.summary : undefined,
         schema: payload ? resolveSchema(payload, b) : undefined,
-        examples: Array.isArray(node.examples) ? (node.examples as Json[]).filter((e) => 'payload' in e).map((e) => e.payload) : [],
+        examples: Array.isArray(node.examples) ? (node.examples as Json[]).filter((e) => e && typeof e === 'object').map((e) => ('payload' in e ? e.payload : NO_PAYLOAD)) : [],
       };
       byNode.set(node, def);
       messages.push(def);

@@ -3,6 +3,12 @@ import type { WsconformExtension } from './extension.js';
 /** Direction of a message: `receive` is server → client, `send` is client → server. */
 export type Direction = 'receive' | 'send';
 
+/**
+ * The example of a message sent without a payload (an AsyncAPI example with no `payload`): for
+ * Socket.IO an event with no argument, for WebSocket the bare name.
+ */
+export const NO_PAYLOAD: unique symbol = Symbol('no payload');
+
 /** A message of the protocol. */
 export interface MessageDef {
   /** AsyncAPI component key (for the built-ins, the TypeScript type name). */
@@ -15,7 +21,7 @@ export interface MessageDef {
   summary?: string;
   /** The payload schema (for WebSocket protocols the whole JSON object; for Socket.IO the first argument). */
   schema?: Record<string, unknown>;
-  /** The message's examples (payloads). */
+  /** The message's examples (payloads); `NO_PAYLOAD` for an example without one. */
   examples: unknown[];
 }
 

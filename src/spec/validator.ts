@@ -6,7 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TimestampField } from './extension.js';
-import type { Direction, MessageDef, Spec } from './model.js';
+import { NO_PAYLOAD, type Direction, type MessageDef, type Spec } from './model.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: { mode?: 'fast' | 'full' }) => Ajv;
 
@@ -274,16 +274,20 @@ export function validatorFor(spec: Spec): Validator {
     }
     const entry = entryFor(direction, name);
     if (!entry) {
-      return {
-        valid: false,
-        name,
-        issues: [{ code: 'unknown-message', path: socketio ? '$[0]' : `$.${nameField[direction]}`, message: `"${name}" is not a documented ${direction === 'receive' ? 'server' : 'client'} message`, expected: 'a documented message name', actual: JSON.stringify(name) }],
-        value,
-      };
+      const issues: ValidationIssue[] = [{ code: 'unknown-message', path: socketio ? '$[0]' : `$.${nameField[direction]}`, message: `"${name}" is not a documented ${direction === 'receive' ? 'server' : 'client'} message`, expected: 'a documented message name', actual: JSON.stringify(name) }];
+      // The envelope is documented for every server event, named or not: an undocumented event
+      // still carries it (unless its name is exempt).
+      if (envelope && direction === 'receive' && !exempt.has(name)) {
+        const payload = socketio ? (value as unknown[])[1] : value;
+        if (!envelope(payload)) for (const e of envelope.errors ?? []) issues.push(toIssue(e, value, 'envelope', timestamps, socketio ? '/1' : ''));
+      }
+      return { valid: false, name, issues, value };
     }
     const { message, fn, checkEnvelope, subsumed } = entry;
     const payload = socketio ? (value as unknown[])[1] : value;
-    const ok = fn === null || fn(payload);
+    // A Socket.IO event sent without an argument is valid where the document shows that form.
+    const bare = socketio && (value as unknown[]).length === 1 && message.examples.includes(NO_PAYLOAD);
+    const ok = fn === null || bare || fn(payload);
     if (ok && (!checkEnvelope || subsumed || envelope!(payload))) return { valid: true, name, message, issues: NO_ISSUES, value };
     const issues: ValidationIssue[] = [];
     const prefix = socketio ? '/1' : '';

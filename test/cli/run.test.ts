@@ -32,15 +32,15 @@ describe('wsconform run', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^ {2}PASS {2}ping-pong\/app-ping +\d+ ms$/m);
     expect(r.stdout).toMatch(/^ {2}SKIP {2}auth\/valid-token +\d+ ms {2}the document has no authentication$/m);
-    expect(r.stdout).toMatch(/^14 passed, 0 failed, 13 skipped, 0 non-strict, 0 errors \(\d+ ms\)$/m);
+    expect(r.stdout).toMatch(/^15 passed, 0 failed, 13 skipped, 0 non-strict, 0 errors \(\d+ ms\)$/m);
     expect(r.code).toBe(0);
   });
 
-  it('exits 1 on a failed MUST, redacting the token in every report, evidence included', async () => {
+  it('exits 1 on an echoed token under --strict (a decision of the kit, so a SHOULD), redacting the token in every report, evidence included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wsconform-run-'));
     const json = join(dir, 'report.json');
     const xml = join(dir, 'report.xml');
-    const r = await runCli(['run', 'aragora', '--url', echoing.url, '--token', 'tok-SECRET-1', ...FAST, '--only', 'auth', '--reporter', 'pretty', '--reporter', `json:${json}`, '--reporter', `junit:${xml}`]);
+    const r = await runCli(['run', 'aragora', '--url', echoing.url, '--token', 'tok-SECRET-1', ...FAST, '--strict', '--only', 'auth', '--reporter', 'pretty', '--reporter', `json:${json}`, '--reporter', `junit:${xml}`]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ {2}FAIL {2}auth\/token-not-echoed/m);
     expect(r.stdout).toContain('***');
@@ -49,7 +49,8 @@ describe('wsconform run', () => {
     expect(echoed.verdict).toBe('fail');
     expect(echoed.findings[0].occurrences[0].frame).toContain('***');
     for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(xml, 'utf8')]) expect(text).not.toContain('tok-SECRET-1');
-    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks']);
+    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks', 'coverage', 'problems']);
+    expect(echoed.basis).toEqual([{ decision: 'kit-token-not-echoed' }]);
     expect(readFileSync(xml, 'utf8')).toContain('<testcase name="auth/token-not-echoed" classname="auth"');
   });
 
@@ -81,7 +82,7 @@ describe('wsconform list', () => {
     const r = await runCli(['list', 'kiwi']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('Kiwi voice assistant event stream (kiwi 1.0.0): 27 checks, 14 apply');
+    expect(lines[0]).toBe('Kiwi voice assistant event stream (kiwi 1.0.0): 28 checks, 15 apply');
     expect(lines).toContain('ping-pong/app-ping            ping-pong         MUST    applies');
     expect(lines).toContain('envelope/known-messages       envelope          SHOULD  applies');
     expect(lines).toContain('auth/valid-token              auth              MUST    not applicable: the document has no authentication');
@@ -93,7 +94,7 @@ describe('wsconform list', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.spec.id).toBe('gemini-chat');
-    expect(doc.checks).toHaveLength(27);
+    expect(doc.checks).toHaveLength(28);
     expect(doc.checks.find((c: { id: string }) => c.id === 'ping-pong/ws-ping-frame')).toMatchObject({ category: 'ping-pong', level: 'MUST', applies: false, reason: 'Socket.IO keeps connections alive with Engine.IO heartbeats (ping-pong/socketio-heartbeat)' });
     expect(doc.checks.find((c: { id: string }) => c.id === 'auth/privileged-feed')).toMatchObject({ applies: true });
   });

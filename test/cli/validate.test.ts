@@ -30,6 +30,9 @@ describe('wsconform validate', () => {
       `${file}:3: (no name): the frame must be JSON (expected JSON text, got "not json" (Unexpected token 'o', "not json" is not valid JSON)) [not-json]`,
       `${file}:4: (no name): $ must be a JSON object (expected a JSON object, got array [{"event":"TTS_FINISHED"}]) [not-object]`,
       `${file}:5: MYSTERY: "MYSTERY" is not a documented server message (expected a documented message name, got "MYSTERY") [unknown-message]`,
+      // An undocumented event still carries the envelope every event shares.
+      `${file}:5: MYSTERY: $.source is required (expected present, got missing) [envelope]`,
+      `${file}:5: MYSTERY: $.timestamp is required (expected present, got missing) [envelope]`,
       '5 messages: 1 valid, 4 invalid (Kiwi voice assistant event stream)',
       '',
     ]);

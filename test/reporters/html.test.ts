@@ -58,11 +58,11 @@ const check = (id: string) => page.locator(`section.check[id="check-${id}"]`);
 
 describe('the html report, rendered in Chromium', () => {
   it('shows the counts per verdict, the server url and the tool version', async () => {
-    expect(report.summary).toEqual({ passed: 12, failed: 2, nonStrict: 0, skipped: 13, errors: 0, total: 27 });
-    expect(await page.locator('#summary li').allTextContents()).toEqual(['12 passed', '2 failed', '0 non-strict', '13 skipped', '0 errors', '27 checks']);
+    expect(report.summary).toEqual({ passed: 14, failed: 1, nonStrict: 0, skipped: 13, errors: 0, total: 28 });
+    expect(await page.locator('#summary li').allTextContents()).toEqual(['14 passed', '1 failed', '0 non-strict', '13 skipped', '0 errors', '28 checks']);
     expect(await page.locator('dd.url').textContent()).toBe(report.url);
     expect(await page.locator('dd.tool').textContent()).toBe(`wsconform ${report.tool.version}`);
-    expect(await page.locator('section.check').count()).toBe(27);
+    expect(await page.locator('section.check').count()).toBe(28);
   });
 
   it("shows a failing check's verdict, requirement, expected and actual", async () => {
@@ -100,12 +100,12 @@ describe('the html report, rendered in Chromium', () => {
   it('hides the passing checks when the pass filter is unticked, and shows them again', async () => {
     await page.locator('input[data-filter="pass"]').click();
     expect(await page.locator('section.check[data-verdict="pass"]:visible').count()).toBe(0);
-    expect(await page.locator('section.check:visible').count()).toBe(15);
-    expect(await page.locator('#shown').textContent()).toBe('15');
+    expect(await page.locator('section.check:visible').count()).toBe(14);
+    expect(await page.locator('#shown').textContent()).toBe('14');
     await page.locator('#show-problems').click();
-    expect(await page.locator('section.check:visible').evaluateAll((els) => els.map((e) => e.id))).toEqual(['check-envelope/fields', 'check-envelope/timestamps']);
+    expect(await page.locator('section.check:visible').evaluateAll((els) => els.map((e) => e.id))).toEqual(['check-envelope/timestamps']);
     await page.locator('#show-all').click();
-    expect(await page.locator('section.check:visible').count()).toBe(27);
+    expect(await page.locator('section.check:visible').count()).toBe(28);
   });
 
   it('made no network request: the page is the only thing loaded', async () => {
@@ -118,7 +118,7 @@ describe('the html reporter', () => {
     const server = await startReferenceServer({ protocol: 'aragora', port: 0, instant: true, token: 'tok-SECRET-2', faults: ['echo-token'] });
     const file = join(dir, 'echo.html');
     try {
-      const r = await runCli(['run', 'aragora', '--url', server.url, '--token', 'tok-SECRET-2', '--timeout', '1000', '--observe', '400', '--only', 'auth', '--reporter', `html:${file}`]);
+      const r = await runCli(['run', 'aragora', '--url', server.url, '--token', 'tok-SECRET-2', '--timeout', '1000', '--observe', '400', '--strict', '--only', 'auth', '--reporter', `html:${file}`]);
       expect(r.code).toBe(1);
     } finally {
       await server.close();
@@ -142,7 +142,7 @@ describe('htmlReport', () => {
       startedAt: '2026-01-01T00:00:00.000Z',
       durationMs: 5,
       summary: { passed: 0, failed: 1, nonStrict: 0, skipped: 0, errors: 0, total: 1 },
-      checks: [{ id: 'envelope/json-objects', category: 'envelope', level: 'MUST', description: 'd', requirement: 'r', quote: 'q', verdict: 'fail', durationMs: 1, findings: [{ message: 'm', expected: 'e', actual: 'a', count: 1, occurrences: [{ frameIndex: 3, frame: SCRIPT }] }] }],
+      checks: [{ id: 'envelope/json-objects', category: 'envelope', level: 'MUST', description: 'd', requirement: 'r', basis: [{ quote: 'q' }], quote: '"q"', verdict: 'fail', durationMs: 1, findings: [{ message: 'm', expected: 'e', actual: 'a', count: 1, occurrences: [{ frameIndex: 3, frame: SCRIPT }] }] }],
       baseline: { file: 'b.json', updated: false, createdAt: '2026-01-01T00:00:00.000Z', new: [], known: [], fixed: [{ id: 'ping-pong/app-ping', message: 'No pong answered ping' }], unverified: [] },
     });
     expect(page).toContain(`<pre>${htmlEscape(SCRIPT)}</pre>`);

@@ -6,7 +6,7 @@ import { baselineOf, compareBaseline, exitCodeOf, readBaseline, summarize, write
 import type { CheckResult, RunReport, Verdict } from '../../src/runner/types.js';
 
 const finding = (message: string) => ({ message, expected: 'e', actual: 'a', count: 1, occurrences: [] });
-const result = (id: string, verdict: Verdict, ...messages: string[]): CheckResult => ({ id, category: id.split('/')[0], level: 'MUST', description: 'd', requirement: 'r', quote: 'q', verdict, durationMs: 1, findings: messages.map(finding) });
+const result = (id: string, verdict: Verdict, ...messages: string[]): CheckResult => ({ id, category: id.split('/')[0], level: 'MUST', description: 'd', requirement: 'r', basis: [{ quote: 'q' }], quote: '"q"', verdict, durationMs: 1, findings: messages.map(finding) });
 const reportOf = (...checks: CheckResult[]): RunReport => ({
   tool: { name: 'wsconform', version: '0.1.0' },
   spec: { id: 'kiwi', title: 'Kiwi', version: '1.0.0', file: '/x/kiwi.yaml' },

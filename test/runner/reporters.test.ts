@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createReporters, junitXml, parseReporter, REPORTERS } from '../../src/reporters/index.js';
 import type { CheckResult, RunReport } from '../../src/runner/types.js';
 
-const base = { category: 'envelope', level: 'MUST' as const, description: 'd', requirement: 'Every frame is JSON.', quote: 'All events are JSON objects.', durationMs: 12, findings: [] };
+const base = { category: 'envelope', level: 'MUST' as const, description: 'd', requirement: 'Every frame is JSON.', basis: [{ quote: 'All events are JSON objects.' }], quote: '"All events are JSON objects."', durationMs: 12, findings: [] };
 const REPORT: RunReport = {
   tool: { name: 'wsconform', version: '0.1.0' },
   spec: { id: 'kiwi', title: 'Kiwi', version: '1.0.0', file: '/x/kiwi.yaml' },

@@ -15,7 +15,7 @@ afterAll(() => server.close());
 const finding = (message: string): Finding => ({ message, expected: 'e', actual: 'a', count: 1, occurrences: [] });
 
 function check(id: string, run: CheckDef['run'], extra: Partial<CheckDef> = {}): CheckDef {
-  return defineCheck({ id, category: id.split('/')[0], level: 'MUST', description: 'd', requirement: 'r', quote: 'q', appliesTo: () => true, run, ...extra });
+  return defineCheck({ id, category: id.split('/')[0], level: 'MUST', description: 'd', requirement: 'r', basis: () => [{ quote: 'q' }], appliesTo: () => true, run, ...extra });
 }
 
 async function runChecks(checks: CheckDef[], options: Record<string, unknown> = {}) {
@@ -79,7 +79,7 @@ describe('the run loop', () => {
     expect(text).not.toContain('s3cret');
     expect(text).not.toContain('ad%20min');
     expect(report.url).toBe(`${server.url}?token=***`);
-    expect(report.checks[0].findings[0]).toEqual({ message: 'saw ***', expected: 'x', actual: 'frame ?token=***', count: 1, occurrences: [{ frameIndex: 0, frame: '{"t":"***"}' }] });
+    expect(report.checks[0].findings[0]).toEqual({ message: 'saw ***', expected: 'x', actual: 'frame ?token=***', count: 1, occurrences: [{ frameIndex: 0, frame: '{"t":"***"}' }], basis: { quote: 'q' }, level: 'MUST' });
   });
 
   it('selects by category and by id, and refuses a name that is neither', async () => {

@@ -1,7 +1,7 @@
 /** Helpers of the runner tests: run the whole registry and read verdicts out of the report. */
 import { CHECKS } from '../../conformance/index.js';
 import { runSuite, type RunOptions } from '../../src/runner/index.js';
-import type { CheckResult, RunReport, Verdict } from '../../src/runner/types.js';
+import type { CheckResult, Finding, RunReport, Verdict } from '../../src/runner/types.js';
 import { loadSpec } from '../../src/spec/load.js';
 
 /** Short waits: every test server is local. */
@@ -25,4 +25,9 @@ export function verdicts(report: RunReport, ...ids: string[]): Record<string, Ve
   const out: Record<string, Verdict> = {};
   for (const c of report.checks) if (!ids.length || ids.includes(c.id)) out[c.id] = c.verdict;
   return out;
+}
+
+/** A finding without the basis of its rule and its level (asserted on their own). */
+export function plain({ basis: _b, level: _l, ...rest }: Finding): Omit<Finding, 'basis' | 'level'> {
+  return rest;
 }

@@ -27,9 +27,21 @@ describe('the Socket.IO wire decoder', () => {
 describe('the targets of a run', () => {
   it('derives every documented channel from the URL, the primary being the one the URL names', async () => {
     const aragora = await loadSpec('aragora');
-    expect(resolveTargets(aragora, 'ws://h:1/')).toEqual({ primary: { address: '/', url: 'ws://h:1/' }, channels: [{ address: '/ws', url: 'ws://h:1/ws' }, { address: '/', url: 'ws://h:1/' }] });
+    expect(resolveTargets(aragora, 'ws://h:1/')).toEqual({ primary: { address: '/', url: 'ws://h:1/' }, channels: [{ address: '/', url: 'ws://h:1/' }, { address: '/ws', url: 'ws://h:1/ws' }] });
     expect(resolveTargets(aragora, 'ws://h:1/ws?token=t').primary).toEqual({ address: '/ws', url: 'ws://h:1/ws?token=t' });
     const kiwi = await loadSpec('kiwi');
     expect(resolveTargets(kiwi, 'http://h:7789').primary).toEqual({ address: '/api/events', url: 'ws://h:7789/api/events' });
+  });
+
+  it('tests the URL given, path included, and derives the other channels from it', async () => {
+    const kiwi = await loadSpec('kiwi');
+    // A wrong path is the primary, so handshake/upgrade judges it; the documented one is tested too.
+    expect(resolveTargets(kiwi, 'ws://h:1/api/event')).toEqual({ primary: { address: '/api/event', url: 'ws://h:1/api/event' }, channels: [{ address: '/api/event', url: 'ws://h:1/api/event' }, { address: '/api/events', url: 'ws://h:1/api/events' }] });
+    // Behind a proxy: the prefix before a documented address is kept for the other channels.
+    const cp = await loadSpec('aragora-control-plane');
+    expect(resolveTargets(cp, 'wss://h/edge/ws/control-plane?token=t')).toEqual({
+      primary: { address: '/ws/control-plane', url: 'wss://h/edge/ws/control-plane?token=t' },
+      channels: [{ address: '/ws/control-plane', url: 'wss://h/edge/ws/control-plane?token=t' }, { address: '/api/control-plane/stream', url: 'wss://h/edge/api/control-plane/stream?token=t' }],
+    });
   });
 });
