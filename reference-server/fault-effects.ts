@@ -8,6 +8,14 @@ import type { Spec } from '../src/spec/model.js';
 import type { FaultSet } from './faults.js';
 import { pongFields, strictLifecycles } from './faults.js';
 
+/**
+ * A frame the `binary-frames` fault sends as a binary WebSocket frame (stream events only, so
+ * that replies and initial messages still reach the checks that judge them).
+ */
+export class BinaryFrame {
+  constructor(readonly frame: unknown) {}
+}
+
 /** What kind of frame is being sent: stream frames may be batched; initial ones reordered. */
 export type FrameKind = 'initial' | 'stream' | 'reply';
 
@@ -20,7 +28,7 @@ export class FaultEffects {
   private readonly socketio: boolean;
   private readonly nameField: string;
   private readonly firstInitial?: string;
-  private readonly orphanStart?: string;
+  private readonly orphanEnds: Set<string>;
   private held?: unknown;
   private batch: unknown[] = [];
   private done = new Set<string>();
@@ -34,14 +42,13 @@ export class FaultEffects {
     this.socketio = spec.transport === 'socket.io';
     this.nameField = spec.ext.nameField?.receive ?? 'type';
     this.firstInitial = spec.ext.initialMessages?.[0]?.message;
-    this.orphanStart = strictLifecycles(spec)[0]?.start;
+    this.orphanEnds = new Set(strictLifecycles(spec)[0]?.end ?? []);
   }
 
   /** The frames to send in place of `frame` (none, itself, or more). */
   apply(frame: unknown, name: string | undefined, kind: FrameKind): unknown[] {
     const f = this.faults;
     if (!f.any) return [frame];
-    if (name && name === this.orphanStart && f.has('lifecycle-orphan-end') && this.once('orphan')) return [];
     if (name && name === this.firstInitial && f.has('initial-missing') && this.once('initial-missing')) return [];
     let out = frame;
     if (name && f.has('pong-missing-fields') && name === this.spec.ext.keepalive?.appPing?.pong) out = this.dropPaths(out, pongFields(this.spec));
@@ -53,9 +60,16 @@ export class FaultEffects {
       }
     }
     if (f.has('echo-token') && this.token && this.once('echo-token')) out = this.echo(out);
-    if (f.has('rename-name-field') && !this.socketio) out = rename(out, this.nameField, this.nameField === 'type' ? 'event_type' : 'type');
+    // Stream events only: replies and initial messages keep their names for the checks that wait for them.
+    if (f.has('rename-name-field') && !this.socketio && kind === 'stream') out = rename(out, this.nameField, this.nameField === 'type' ? 'event_type' : 'type');
+    // One stream event that no rule names goes out under an undocumented name (its sequence numbers kept).
+    // Where no sequence numbers run, an undocumented copy of a frame follows it instead.
+    const sequenced = !!this.spec.ext.sequences?.length;
+    if (f.has('extra-event') && sequenced && kind === 'stream' && name && !ruledNames(this.spec).has(name) && this.once('extra-event')) out = this.undocumented(out);
     const frames: unknown[] = [out];
-    if (f.has('extra-event') && kind !== 'initial' && this.once('extra-event')) frames.push(this.undocumented(out));
+    if (f.has('extra-event') && !sequenced && kind !== 'initial' && this.once('extra-event')) frames.push(this.undocumented(out));
+    // An end message sent a second time: an end whose lifecycle had already ended.
+    if (name && f.has('lifecycle-orphan-end') && this.orphanEnds.has(name) && this.once('orphan')) frames.push(out);
     if (f.has('initial-out-of-order')) {
       if (name && name === this.firstInitial && this.held === undefined && this.once('held')) {
         this.held = out;
@@ -66,6 +80,7 @@ export class FaultEffects {
         this.held = undefined;
       }
     }
+    if (f.has('binary-frames') && kind === 'stream' && !this.socketio) return frames.map((fr) => new BinaryFrame(fr));
     if (f.has('batch-array') && kind === 'stream' && !this.socketio) {
       const ready: unknown[] = [];
       for (const fr of frames) {
@@ -106,12 +121,10 @@ export class FaultEffects {
   }
 
   private echo(frame: unknown): unknown {
+    // The token is added in a field of its own, so that no id another rule matches on changes.
     const payload = this.payload(frame);
     if (!payload) return this.socketio ? [(frame as unknown[])[0], { token: this.token }] : frame;
     const data = payload.data && typeof payload.data === 'object' && !Array.isArray(payload.data) ? (payload.data as Json) : undefined;
-    const idKey = (o: Json) => Object.keys(o).find((k) => typeof o[k] === 'string' && /(^|_)id$|Id$/.test(k) && k !== this.nameField);
-    if (data && idKey(data)) return this.withPayload(frame, { ...payload, data: { ...data, [idKey(data)!]: this.token } });
-    if (idKey(payload)) return this.withPayload(frame, { ...payload, [idKey(payload)!]: this.token });
     if (data) return this.withPayload(frame, { ...payload, data: { ...data, token: this.token } });
     return this.withPayload(frame, { ...payload, token: this.token });
   }
@@ -122,6 +135,28 @@ export class FaultEffects {
     const key = this.faults.has('rename-name-field') ? (this.nameField === 'type' ? 'event_type' : 'type') : this.nameField;
     return { ...payload, [key]: this.nameField === 'event' ? 'UNDOCUMENTED_EVENT' : 'undocumented_event' };
   }
+}
+
+const ruledCache = new WeakMap<Spec, Set<string>>();
+
+/** Server messages some rule of the document names (so that a fault touching them breaks that rule too). */
+function ruledNames(spec: Spec): Set<string> {
+  let set = ruledCache.get(spec);
+  if (set) return set;
+  const ext = spec.ext;
+  set = new Set<string>([
+    ...(ext.initialMessages ?? []).map((m) => m.message),
+    ...(ext.lifecycles ?? []).flatMap((l) => [l.start, ...l.end, ...(l.during ?? [])]),
+    ...(ext.accumulations ?? []).flatMap((a) => [a.message, ...(a.final ? [a.final.message] : []), ...(a.resetOn ?? [])]),
+    ...(ext.sequences ?? []).flatMap((q) => q.messages ?? []),
+    ...(ext.keepalive?.appPing ? [ext.keepalive.appPing.pong] : []),
+    ...(ext.auth?.statusMessage ? [ext.auth.statusMessage.message] : []),
+    ...(ext.auth?.refusals ?? []),
+    ...(ext.auth?.admin ? [...ext.auth.admin.privilegedEvents, ...(ext.auth.admin.refusals ?? [])] : []),
+    ...[...spec.replies.values()].flat(),
+  ]);
+  ruledCache.set(spec, set);
+  return set;
 }
 
 function rename(frame: unknown, from: string, to: string): unknown {

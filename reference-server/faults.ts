@@ -15,6 +15,16 @@ export interface FaultDef {
   protocols: string[];
   /** Ids of the conformance checks that must fail under it. */
   catches: string[];
+  /**
+   * More checks it fails on some protocols: where the document makes one deviation break two
+   * stated rules (a connection treated as authenticated may also write).
+   */
+  catchesOn?: Record<string, string[]>;
+  /**
+   * The fault takes the whole server down (crash-on-*): checks running at the same time fail
+   * with it, so the matrix judges it on its own checks alone.
+   */
+  disrupts?: boolean;
   /** Whether it applies to a loaded document (used for documents that are not built in). */
   applies(spec: Spec): boolean;
 }
@@ -60,7 +70,7 @@ function documentedAnswer(rule: { action: string } | undefined): boolean {
 
 export const FAULTS: FaultDef[] = [
   { name: 'no-pong', description: 'the application ping is never answered with its pong', protocols: ['kiwi', 'aragora-control-plane'], catches: ['ping-pong/app-ping'], applies: (s) => !!appPing(s) },
-  { name: 'pong-missing-fields', description: 'the pong omits its documented fields (control plane pong without timestamp)', protocols: ['aragora-control-plane'], catches: ['ping-pong/app-ping'], applies: (s) => pongFields(s).length > 0 },
+  { name: 'pong-missing-fields', description: 'the pong omits its documented fields (control plane pong without timestamp)', protocols: ['aragora-control-plane'], catches: ['envelope/schema'], applies: (s) => pongFields(s).length > 0 },
   { name: 'ignore-ws-ping', description: 'WebSocket ping frames are not answered with pong frames (ws autoPong off)', protocols: WS, catches: ['ping-pong/ws-ping-frame'], applies: isWs },
   { name: 'no-keepalive', description: 'the server sends no WebSocket ping frames although the document says it does', protocols: ['coda'], catches: ['ping-pong/server-keepalive'], applies: (s) => isWs(s) && !!s.ext.keepalive?.serverPing },
   { name: 'slow-heartbeat', description: 'Socket.IO advertises pingInterval but never sends the pings', protocols: ['gemini-chat'], catches: ['ping-pong/socketio-heartbeat'], applies: (s) => s.transport === 'socket.io' },
@@ -71,31 +81,37 @@ export const FAULTS: FaultDef[] = [
   { name: 'timestamp-iso', description: 'timestamps in the other representation: ISO strings for epoch-seconds protocols, epoch numbers for ISO ones', protocols: WS, catches: ['envelope/timestamps'], applies: (s) => !!s.ext.envelope?.timestamps?.length },
   { name: 'rename-name-field', description: 'the name field of server messages is renamed (event -> type, type -> event_type)', protocols: WS, catches: ['envelope/fields'], applies: isWs },
   { name: 'batch-array', description: 'stream events are batched two at a time into one JSON array frame', protocols: WS, catches: ['envelope/json-objects'], applies: isWs },
-  { name: 'binary-frames', description: 'every message is sent as a binary frame instead of a text frame', protocols: WS, catches: ['envelope/text-frames'], applies: isWs },
-  { name: 'extra-event', description: 'an undocumented event name appears in the stream', protocols: [...WS, 'gemini-chat'], catches: ['envelope/known-messages'], applies: () => true },
+  { name: 'binary-frames', description: 'stream events are sent as binary frames instead of text frames', protocols: WS, catches: ['envelope/text-frames'], applies: isWs },
+  { name: 'extra-event', description: 'one stream event goes out under an undocumented name', protocols: [...WS, 'gemini-chat'], catches: ['envelope/known-messages'], applies: () => true },
   { name: 'missing-field', description: 'a documented required payload field is dropped from the first message that has one', protocols: [...WS, 'gemini-chat'], catches: ['envelope/schema'], applies: () => true },
-  { name: 'accept-missing-token', description: 'a connection without any token is treated as authenticated', protocols: ['aragora', 'gemini-chat'], catches: ['auth/missing-token'], applies: (s) => !!s.ext.auth },
+  { name: 'accept-missing-token', description: 'a connection without any token is treated as authenticated', protocols: ['aragora', 'gemini-chat'], catches: ['auth/missing-token'], catchesOn: { aragora: ['auth/write-refused'] }, applies: (s) => !!s.ext.auth },
   { name: 'accept-bad-token', description: 'a wrong token is accepted as valid', protocols: ['aragora', 'gemini-chat'], catches: ['auth/wrong-token'], applies: (s) => !!s.ext.auth },
   { name: 'ignore-query-token', description: 'a valid ?token= query parameter is ignored (the connection is downgraded)', protocols: ['aragora'], catches: ['auth/valid-token'], applies: (s) => !!s.ext.auth?.means.some((m) => m.in === 'query') },
   { name: 'allow-unauth-writes', description: 'writes are accepted from a connection without a valid token', protocols: ['aragora'], catches: ['auth/write-refused'], applies: (s) => !!s.ext.auth?.writes?.length },
-  { name: 'allow-admin-ops', description: 'a non-admin may use the admin-only operations', protocols: ['gemini-chat'], catches: ['auth/admin-refused'], applies: (s) => !!s.ext.auth?.admin?.messages.length },
+  { name: 'allow-admin-ops', description: 'a non-admin may use the admin-only operations', protocols: ['gemini-chat'], catches: ['auth/admin-refused', 'auth/privileged-feed'], applies: (s) => !!s.ext.auth?.admin?.messages.length },
   { name: 'leak-monitoring', description: 'privileged events (monitoring:event) are sent to non-admin clients too', protocols: ['gemini-chat'], catches: ['auth/privileged-feed'], applies: (s) => !!s.ext.auth?.admin?.privilegedEvents.length },
   { name: 'echo-token', description: 'the presented token appears in a server message', protocols: ['aragora', 'gemini-chat'], catches: ['auth/token-not-echoed'], applies: (s) => !!s.ext.auth },
   { name: 'accumulated-mismatch', description: 'a streamed chunk carries an accumulated text that is not the running concatenation', protocols: ['gemini-chat'], catches: ['ordering/accumulation'], applies: (s) => !!s.ext.accumulations?.length },
   { name: 'full-response-mismatch', description: 'the final message carries a full text that differs from the last accumulated text', protocols: ['gemini-chat'], catches: ['ordering/accumulation'], applies: (s) => !!s.ext.accumulations?.some((a) => a.final) },
-  { name: 'lifecycle-orphan-end', description: 'an end message is sent without its start (the first start is dropped)', protocols: ['gemini-chat'], catches: ['ordering/lifecycle'], applies: (s) => strictLifecycles(s).length > 0 },
+  { name: 'lifecycle-orphan-end', description: 'an end message is sent again after its lifecycle ended (an end without a start)', protocols: ['gemini-chat'], catches: ['ordering/lifecycle'], applies: (s) => strictLifecycles(s).length > 0 },
   { name: 'unsolicited-reply', description: 'a reply (e.g. pong) is sent right after connecting, without a request', protocols: ['kiwi', 'aragora', 'aragora-control-plane', 'gemini-chat'], catches: ['ordering/reply-after-request'], applies: (s) => replyOnlyMessages(s).length > 0 },
   { name: 'no-reply', description: 'documented requests (get_loops, tool:list, chat:get-history, ...) are ignored', protocols: ['aragora', 'gemini-chat'], catches: ['request-response/replies'], applies: (s) => documentedRequests(s).length > 0 },
   { name: 'close-on-invalid-json', description: 'a frame that is not JSON closes the connection instead of the documented reply', protocols: ['aragora'], catches: ['robustness/invalid-json'], applies: (s) => isWs(s) && documentedAnswer(s.ext.robustness?.invalidJson) },
-  { name: 'crash-on-invalid-json', description: 'a frame that is not JSON takes the whole server down: every connection dropped, new ones refused', protocols: WS, catches: ['robustness/invalid-json'], applies: (s) => isWs(s) && !!s.ext.robustness?.invalidJson },
+  { name: 'crash-on-invalid-json', description: 'a frame that is not JSON takes the whole server down: every connection dropped, new ones refused', protocols: WS, catches: ['robustness/invalid-json'], disrupts: true, applies: (s) => isWs(s) && !!s.ext.robustness?.invalidJson },
   { name: 'ignore-unknown', description: 'an unknown message gets no answer although the document defines one', protocols: [], catches: ['robustness/unknown-message'], applies: (s) => s.ext.robustness?.unknownMessage?.action === 'reply' },
   { name: 'close-on-unknown', description: 'an unknown client message closes the connection instead of the documented answer', protocols: ['aragora', 'gemini-chat'], catches: ['robustness/unknown-message'], applies: (s) => documentedAnswer(s.ext.robustness?.unknownMessage) },
-  { name: 'crash-on-unknown', description: 'an unknown client message takes the whole server down: every connection dropped, new ones refused', protocols: [...WS, 'gemini-chat'], catches: ['robustness/unknown-message'], applies: (s) => !!s.ext.robustness?.unknownMessage },
+  { name: 'crash-on-unknown', description: 'an unknown client message takes the whole server down: every connection dropped, new ones refused', protocols: [...WS, 'gemini-chat'], catches: ['robustness/unknown-message'], disrupts: true, applies: (s) => !!s.ext.robustness?.unknownMessage },
+  { name: 'close-on-non-object', description: 'JSON that is not a message object ([], null, 42, "x") closes the connection instead of the documented answer', protocols: ['aragora'], catches: ['robustness/non-object-json'], applies: (s) => isWs(s) && documentedAnswer(s.ext.robustness?.nonObjectJson ?? s.ext.robustness?.unknownMessage) },
   { name: 'accept-oversized', description: 'frames over the documented size limit are accepted instead of closing with 1009', protocols: [], catches: ['robustness/oversized-frame'], applies: (s) => isWs(s) && !!s.ext.robustness?.maxFrameBytes },
-  { name: 'crash-on-oversized', description: 'a frame over the server limit takes the whole server down: every connection dropped, new ones refused', protocols: WS, catches: ['robustness/oversized-frame'], applies: (s) => isWs(s) && !!(s.ext.robustness?.maxFrameBytes || s.ext.robustness?.oversizedProbeBytes) },
+  { name: 'crash-on-oversized', description: 'a frame over the server limit takes the whole server down: every connection dropped, new ones refused', protocols: WS, catches: ['robustness/oversized-frame'], disrupts: true, applies: (s) => isWs(s) && !!(s.ext.robustness?.maxFrameBytes || s.ext.robustness?.oversizedProbeBytes) },
   { name: 'refuse-channel', description: 'the second documented channel address answers the upgrade with HTTP 404', protocols: ['aragora', 'aragora-control-plane'], catches: ['handshake/upgrade'], applies: (s) => isWs(s) && s.channels.length > 1 },
-  { name: 'reject-namespace', description: 'the Socket.IO namespace connect is refused even with a valid token', protocols: ['gemini-chat'], catches: ['handshake/upgrade'], applies: (s) => s.transport === 'socket.io' },
+  { name: 'reject-namespace', description: 'the Socket.IO namespace connect is refused even with a valid token', protocols: ['gemini-chat'], catches: ['handshake/upgrade', 'auth/valid-token'], applies: (s) => s.transport === 'socket.io' },
 ];
+
+/** Every check a fault must fail on a protocol (and no other). */
+export function caughtBy(fault: FaultDef, protocol: string): string[] {
+  return [...fault.catches, ...(fault.catchesOn?.[protocol] ?? [])];
+}
 
 /** The faults switched on for one server. */
 export class FaultSet {

@@ -44,9 +44,13 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
     if (conn.hasScript('$invalid-message')) conn.runScript('$invalid-message', value, { issue: result.issues[0].message });
     return;
   }
-  if (faults.has('crash-on-unknown')) return conn.ctx.hub.crash();
-  if (faults.has('ignore-unknown')) return;
-  if (faults.has('close-on-unknown')) return conn.close(INVALID_DATA_CLOSE, 'unknown message');
+  // The unknown-message faults break the answer to a message with an undocumented name; JSON
+  // that is not a message object at all gets its own (close-on-non-object).
+  if (code === 'unknown-message') {
+    if (faults.has('crash-on-unknown')) return conn.ctx.hub.crash();
+    if (faults.has('ignore-unknown')) return;
+    if (faults.has('close-on-unknown')) return conn.close(INVALID_DATA_CLOSE, 'unknown message');
+  } else if (faults.has('close-on-non-object')) return conn.close(INVALID_DATA_CLOSE, 'not a message object');
   answer(conn, robustness.unknownMessage, '$unknown-message', value);
 }
 

@@ -97,8 +97,11 @@ export class FrameRenderer {
     let fmt = format;
     if (!fmt) {
       const field = (this.socketio ? path.slice(1) : path).join('.');
-      fmt = this.tsFormats.get(field) ?? this.defaultFormat;
-      if (this.envelopeFormat && this.faults.has('timestamp-iso')) fmt = wrongFormat(fmt);
+      const documented = this.tsFormats.get(field);
+      fmt = documented ?? this.defaultFormat;
+      // The fault drifts the documented timestamp fields only: a nested timestamp the document
+      // types otherwise keeps its type, so only envelope/timestamps judges the drift.
+      if (documented && this.envelopeFormat && this.faults.has('timestamp-iso')) fmt = wrongFormat(fmt);
     }
     return formatTimestamp(this.header.epoch ?? 0, virtualMs, fmt);
   }

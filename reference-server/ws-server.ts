@@ -3,6 +3,7 @@
  * channel addresses (anything else: HTTP 404), tokens checked on the upgrade, frames bounded by
  * `maxFrameBytes` (close 1009), and the document's keepalive ping frames.
  */
+import { BinaryFrame } from './fault-effects.js';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -33,18 +34,20 @@ function reason(text: string): string {
 }
 
 /** The wire of one `ws` connection; `socket` is its TCP socket, corked around bursts. */
-function wsWire(ws: WebSocket, binary: boolean, socket: Duplex): Wire {
-  const sendText = (text: string, flushed: () => void) => ws.send(binary ? Buffer.from(text) : text, { binary }, () => flushed());
+function wsWire(ws: WebSocket, socket: Duplex): Wire {
+  // binary-frames: the fault effects mark the stream frames to send as binary frames.
+  const sendText = (text: string, binary: boolean, flushed: () => void) => ws.send(binary ? Buffer.from(text) : text, { binary }, () => flushed());
+  const textOf = (frame: unknown) => JSON.stringify(frame instanceof BinaryFrame ? frame.frame : frame);
   return {
     get open() {
       return ws.readyState === WebSocket.OPEN;
     },
     send(frame, flushed) {
-      sendText(JSON.stringify(frame), flushed);
+      sendText(textOf(frame), frame instanceof BinaryFrame, flushed);
     },
     encode(frame) {
-      const text = JSON.stringify(frame);
-      return { bytes: Buffer.byteLength(text), send: (flushed) => sendText(text, flushed) };
+      const text = textOf(frame);
+      return { bytes: Buffer.byteLength(text), send: (flushed) => sendText(text, frame instanceof BinaryFrame, flushed) };
     },
     cork: () => socket.cork(),
     uncork: () => socket.uncork(),
@@ -74,7 +77,6 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     perMessageDeflate: false,
     clientTracking: true,
   });
-  const binary = faults.has('binary-frames');
   const keepalive = spec.ext.keepalive?.serverPing && !faults.has('no-keepalive') ? spec.ext.keepalive.serverPing : undefined;
 
   http.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -92,7 +94,7 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
   });
 
   function onConnection(ws: WebSocket, channel: string, auth: AuthState, socket: Duplex): void {
-    const conn = new Connection(ctx, wsWire(ws, binary, socket), channel, auth);
+    const conn = new Connection(ctx, wsWire(ws, socket), channel, auth);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       try {
         handleFrame(conn, data, isBinary);

@@ -1,5 +1,5 @@
 /** Judging authentication: a connection accepted as authenticated, or refused/downgraded as documented. */
-import { at, fieldAt, payloadOf, skip } from '../../src/runner/index.js';
+import { at, fieldAt, NotJudged, payloadOf, skip } from '../../src/runner/index.js';
 import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { AuthMeans, AuthRule } from '../../src/spec/extension.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
@@ -17,6 +17,9 @@ function finding(message: string, expected: string, actual: string, frame?: Fram
 /** Reads the status message's fields, or the finding that it did not come. */
 async function status(ctx: CheckContext, conn: Connection, rule: NonNullable<AuthRule['statusMessage']>, who: string): Promise<{ frame: Frame; authenticated: unknown; write: unknown } | Finding> {
   const frame = await waitForMessage(conn, [rule.message], 0, ctx.settings.timeoutMs);
+  if (!frame && conn.isOpen() && (ctx.spec.ext.initialMessages ?? []).some((m) => m.message === rule.message)) {
+    throw new NotJudged(`${rule.message}, which reports the authentication state, never arrived ${who}; handshake/initial-messages reports it`);
+  }
   if (!frame) {
     return finding(`No ${rule.message} reported the authentication state ${who}`, `${rule.message} with ${rule.authenticatedField} within ${ctx.settings.timeoutMs} ms`, conn.isOpen() ? `no ${rule.message}` : 'the connection closed first', lastFrame(conn));
   }

@@ -26,7 +26,10 @@ export default defineCheck({
       return verdictOf(findings.list());
     }
     const payload = payloadOf(ctx.spec, pong.message);
-    for (const field of rule.pongFields ?? []) {
+    // A field the pong's schema requires is envelope/schema's finding: one cause, one finding.
+    const schema = ctx.spec.message('receive', rule.pong)?.schema as { required?: string[] } | undefined;
+    const inSchema = new Set(schema?.required ?? []);
+    for (const field of (rule.pongFields ?? []).filter((f) => !inSchema.has(f))) {
       if (!hasField(payload, field)) findings.add(`field:${field}`, { message: `${rule.pong} lacks ${field}`, expected: `${rule.pong} with ${field}`, actual: `no ${field}` }, at(pong, { path: `$.${field}` }));
     }
     return verdictOf(findings.list());

@@ -10,7 +10,9 @@ import { atIn, describeAbsence, lastFrame, openOrSkip, replyBasis, replyRequired
 /** The client messages with documented replies this run may send: triggers first, in order. */
 export function requestsToSend(ctx: Pick<CheckContext, 'spec' | 'settings'>): { send: string[]; withheld: string[] } {
   const { spec, settings } = ctx;
-  const ordered = [...new Set([...(spec.ext.triggers ?? []).map((t) => t.message), ...spec.replies.keys()])].filter((m) => spec.replies.get(m)?.length);
+  // The keepalive ping is judged by ping-pong/app-ping: one missing pong is one finding.
+  const ping = spec.ext.keepalive?.appPing?.ping;
+  const ordered = [...new Set([...(spec.ext.triggers ?? []).map((t) => t.message), ...spec.replies.keys()])].filter((m) => m !== ping && spec.replies.get(m)?.length);
   const admin = new Set(spec.ext.auth?.admin?.messages ?? []);
   const writes = new Set(spec.ext.auth?.writes ?? []);
   for (const t of spec.ext.triggers ?? []) (t.needs === 'admin' ? admin : t.needs === 'token' ? writes : new Set()).add(t.message);
@@ -31,7 +33,12 @@ export default defineCheck({
   description: 'Sends every documented client message that has replies, each on a connection of its own',
   requirement: 'Each documented client message the run may send gets one of its documented replies within the timeout.',
   basis: (spec) => distinctBases([...spec.replies.keys()].map((r) => replyBasis(spec, r))),
-  appliesTo: (spec) => (spec.replies.size ? true : 'the document gives no client message a reply'),
+  appliesTo: (spec) => {
+    const ping = spec.ext.keepalive?.appPing?.ping;
+    const requests = [...spec.replies].filter(([m, r]) => r.length && m !== ping);
+    if (requests.length) return true;
+    return spec.replies.size ? `the only client message with a reply is the keepalive ${ping} (ping-pong/app-ping judges it)` : 'the document gives no client message a reply';
+  },
   async run(ctx) {
     const { send, withheld } = requestsToSend(ctx);
     const required = send.filter((m) => replyRequired(ctx.spec, m));

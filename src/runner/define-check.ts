@@ -25,3 +25,15 @@ export function skip(reason: string): Outcome {
 export function verdictOf(findings: Finding[]): Outcome {
   return findings.length ? { verdict: 'fail', findings } : { verdict: 'pass' };
 }
+
+/**
+ * Thrown by a check (or a helper it calls) that cannot judge its requirement because another
+ * check's requirement failed first (e.g. the status message it reads was never sent): the check
+ * is skipped with this reason, so one cause yields one finding.
+ */
+export class NotJudged extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotJudged';
+  }
+}

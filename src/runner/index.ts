@@ -2,7 +2,7 @@
 export { baselineOf, baselineStatus, BaselineError, compareBaseline, readBaseline, recordedStatus, writeBaseline, type Baseline, type BaselineOption } from './baseline.js';
 export { basisOf, distinctBases, levelOf, renderBasis, TRANSPORT } from './basis.js';
 export { coverageOf, nearestName, type Coverage } from './coverage.js';
-export { defineCheck, pass, skip, verdictOf } from './define-check.js';
+export { defineCheck, NotJudged, pass, skip, verdictOf } from './define-check.js';
 export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
 export { fieldAt, hasField, outgoing, payloadOf, triggerPayload } from './messages.js';
 export { initialMessagesFor } from './observation.js';

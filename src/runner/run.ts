@@ -15,6 +15,7 @@ import { probe } from '../transport/probe.js';
 import type { Connection } from '../transport/types.js';
 import { baselineStatus, type BaselineOption } from './baseline.js';
 import { levelOf, renderBasis, type Basis } from './basis.js';
+import { NotJudged } from './define-check.js';
 import { coverageOf, receivedNames } from './coverage.js';
 import { initialMessagesFor, observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
@@ -262,7 +263,8 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
         // never wait for each other (the later caller does not wait for the earlier one).
         readsWireLog.add(i);
         await Promise.all(finished.filter((_, j) => !readsWireLog.has(j)).map((d) => d.promise));
-        if (observation) await observation;
+        // The observation is part of every run's wire log, even when no stream check asked for it.
+        await getObservation().catch(() => undefined);
         return [...allConnections];
       },
       sleep: (ms) => abortableSleep(ms, abort.signal),
@@ -288,6 +290,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       const findings = outcome.findings.map((f) => withBasis(f, bases));
       return done(grade({ verdict: 'fail', findings }, check.level, settings.strict), { findings });
     } catch (err) {
+      if (err instanceof NotJudged) return done('skip', { reason: err.message });
       const e = err as Error;
       const where = e?.stack?.split('\n').find((l) => l.includes('conformance/') || l.includes('src/'))?.trim();
       return done('error', { reason: `the check threw: ${e?.message ?? String(err)}${where ? ` (${where})` : ''}` });

@@ -7,6 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
 import { FAULTS, startReferenceServer } from '../../reference-server/index.js';
+import { caughtBy } from '../../reference-server/faults.js';
 import { runSuite } from '../../src/runner/index.js';
 import type { RunReport } from '../../src/runner/types.js';
 import { loadSpec } from '../../src/spec/load.js';
@@ -48,23 +49,25 @@ describe.concurrent('the reference server without faults', () => {
 describe.concurrent('the reference server with one fault', () => {
   for (const fault of FAULTS) {
     for (const protocol of fault.protocols) {
-      it(`catches ${fault.name} on ${protocol}: ${fault.catches.join(', ')} fail`, async () => {
-        const report = await runAgainst(protocol, [fault.name]);
+      const catches = caughtBy(fault, protocol);
+      it(`catches ${fault.name} on ${protocol}: ${catches.join(', ')} fail${fault.disrupts ? ' (the server goes down: judged on its own checks)' : ''}`, async () => {
+        // A fault that takes the server down fails whatever runs beside it: it runs its checks alone.
+        const report = await runAgainst(protocol, [fault.name], fault.disrupts ? { only: catches } : {});
         const levels = new Map(CHECKS.map((c) => [c.id, c.level]));
         const result = (id: string) => report.checks.find((c) => c.id === id)!;
         // A MUST check fails on a rule the document states; on a rule resting on a decision alone
         // (or a SHOULD check) the fault is a missed SHOULD: non-strict, and a failure under --strict.
         const stated = (id: string) => levels.get(id) === 'MUST' && result(id).findings.some((f) => f.level === 'MUST');
-        const got = Object.fromEntries(fault.catches.map((id) => [id, result(id)?.verdict]));
-        expect(got).toEqual(Object.fromEntries(fault.catches.map((id) => [id, stated(id) ? 'fail' : 'non-strict'])));
-        for (const id of fault.catches) expect(result(id).findings.length).toBeGreaterThan(0);
+        const got = Object.fromEntries(catches.map((id) => [id, result(id)?.verdict]));
+        expect(got).toEqual(Object.fromEntries(catches.map((id) => [id, stated(id) ? 'fail' : 'non-strict'])));
+        for (const id of catches) expect(result(id).findings.length).toBeGreaterThan(0);
         expect(report.checks.filter((c) => c.verdict === 'error').map((c) => [c.id, c.reason])).toEqual([]);
         // The fault fails its own checks and no other.
-        expect(report.checks.filter((c) => (c.verdict === 'fail' || c.verdict === 'non-strict') && !fault.catches.includes(c.id)).map((c) => [c.id, c.findings.map((f) => f.message)])).toEqual([]);
-        const should = fault.catches.filter((id) => !stated(id));
+        expect(report.checks.filter((c) => (c.verdict === 'fail' || c.verdict === 'non-strict') && !catches.includes(c.id)).map((c) => [c.id, c.findings.map((f) => f.message)])).toEqual([]);
+        const should = catches.filter((id) => !stated(id));
         if (should.length) {
-          const strict = await runAgainst(protocol, [fault.name], { strict: true, only: should });
-          expect(Object.fromEntries(strict.checks.map((c) => [c.id, c.verdict]))).toEqual(Object.fromEntries(should.map((id) => [id, 'fail'])));
+          const strict = await runAgainst(protocol, [fault.name], { strict: true, ...(fault.disrupts ? { only: catches } : {}) });
+          expect(Object.fromEntries(strict.checks.filter((c) => should.includes(c.id)).map((c) => [c.id, c.verdict]))).toEqual(Object.fromEntries(should.map((id) => [id, 'fail'])));
         }
       });
     }
@@ -82,7 +85,7 @@ describe('the fault list', () => {
     for (const f of FAULTS) {
       for (const protocol of f.protocols) {
         const spec = await loadSpec(protocol);
-        for (const id of f.catches) if (CHECKS.find((c) => c.id === id)!.appliesTo(spec) !== true) notApplicable.push(`${f.name} on ${protocol}: ${id}`);
+        for (const id of caughtBy(f, protocol)) if (CHECKS.find((c) => c.id === id)!.appliesTo(spec) !== true) notApplicable.push(`${f.name} on ${protocol}: ${id}`);
       }
     }
     expect(notApplicable).toEqual([]);
