@@ -63,7 +63,7 @@ export function checkFixture(fixture: Fixture, spec: Spec, validator: Validator,
   for (const [name, replies] of spec.replies) if (replies.length && !handled.has(name)) need(name, `the document says ${name} is answered with ${replies.join(' or ')}`);
   if (spec.ext.robustness?.invalidJson?.action === 'reply') need('$invalid-json', 'the document answers invalid JSON');
   if (spec.ext.robustness?.unknownMessage?.action === 'reply') need('$unknown-message', 'the document answers unknown messages');
-  if (spec.ext.auth?.writes?.length && spec.ext.auth.withoutToken === 'downgrade') need('$write-refused', 'writes without a valid token are refused');
+  if (spec.ext.auth?.writes?.length && spec.ext.auth.withoutToken !== 'refuse') need('$write-refused', 'writes without a valid token are refused');
   if (spec.ext.auth?.admin?.messages.length) need('$admin-refused', 'admin operations are refused to other clients');
   for (const on of module.requiredScripts ?? []) need(on, `the ${spec.id} module uses it`);
 

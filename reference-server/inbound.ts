@@ -50,7 +50,8 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
     if (faults.has('crash-on-unknown')) return conn.ctx.hub.crash();
     if (faults.has('ignore-unknown')) return;
     if (faults.has('close-on-unknown')) return conn.close(INVALID_DATA_CLOSE, 'unknown message');
-  } else if (faults.has('close-on-non-object')) return conn.close(INVALID_DATA_CLOSE, 'not a message object');
+  } else if (faults.has('crash-on-non-object')) return conn.ctx.hub.crash();
+  else if (faults.has('close-on-non-object')) return conn.close(INVALID_DATA_CLOSE, 'not a message object');
   answer(conn, robustness.unknownMessage, '$unknown-message', value);
 }
 

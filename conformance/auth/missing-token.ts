@@ -10,7 +10,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Connects without a token',
   requirement: 'A connection without a token is refused, or downgraded (accepted, reported unauthenticated, without write access), as x-wsconform.auth.withoutToken says.',
-  basis: (spec) => [basisOf(spec.ext.auth, 'x-wsconform.auth')],
+  basis: (spec) => [spec.ext.auth?.withoutTokenBasis ?? basisOf(spec.ext.auth, 'x-wsconform.auth')],
   appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
   async run(ctx) {
     const unknown = optionalAuthUnknown(ctx);

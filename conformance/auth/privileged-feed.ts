@@ -25,24 +25,31 @@ export default defineCheck({
         conn.send(outgoing(spec, t.message, t.payload));
       }
     };
-    const user = ctx.connect({ as: ctx.settings.token ? 'user' : 'anonymous' });
-    // The admin client opens alongside, so that admin traffic flows while the non-admin listens.
+    const as = ctx.settings.token ? 'user' : 'anonymous';
+    const user = ctx.connect({ as });
+    // A passive non-admin client sends only the triggers it may send: any privileged event it gets is a leak.
+    const passive = ctx.connect({ as });
+    // The admin client opens alongside, so that admin traffic flows while the non-admins listen.
     const admin = ctx.settings.adminToken ? ctx.connect({ as: 'admin' }) : undefined;
-    const [open] = await Promise.all([openOrSkip(user, ctx), admin?.opened.then((r) => r.ok && sendAll(admin, true))]);
+    const [open] = await Promise.all([openOrSkip(user, ctx), passive.opened, admin?.opened.then((r) => r.ok && sendAll(admin, true))]);
     if (!open.ok) return open.outcome;
     sendAll(user, false);
+    for (const t of spec.ext.triggers ?? []) if (!t.needs || (t.needs === 'token' && ctx.settings.token)) passive.send(outgoing(spec, t.message, t.payload));
     await ctx.sleep(Math.min(ctx.settings.observeMs, Math.max(ctx.settings.timeoutMs, 300)));
-    const listened: Connection[] = [user];
+    const listened: Connection[] = [user, passive];
     const obs = await ctx.observation();
     if (!ctx.settings.adminToken) listened.push(obs.conn);
+    // A privileged event that answers an admin operation this client sent is auth/admin-refused's
+    // finding (the operation was served); only the feed counts here: one cause, one finding.
+    const answers = new Set(auth.admin!.messages.flatMap((m) => spec.replies.get(m) ?? []));
     const findings = new Findings();
     let heard = 0;
     for (const conn of listened) {
       for (const m of received(spec, conn)) {
         heard++;
-        if (m.name !== undefined && privileged.has(m.name)) {
-          findings.add(`leak:${m.name}`, { message: `The privileged event ${m.name} reached a non-admin client`, expected: `no ${[...privileged].join(', ')} without an admin token`, actual: `${m.name} on ${conn === user ? 'a connection that tried to subscribe' : 'the observation connection'}` }, at(m.frame));
-        }
+        if (m.name === undefined || !privileged.has(m.name) || (conn === user && answers.has(m.name))) continue;
+        const where = conn === user ? 'a connection that tried to subscribe' : conn === passive ? 'a connection that asked for nothing privileged' : 'the observation connection';
+        findings.add(`leak:${m.name}`, { message: `The privileged event ${m.name} reached a non-admin client`, expected: `no ${[...privileged].join(', ')} without an admin token`, actual: `${m.name} on ${where}` }, at(m.frame));
       }
     }
     if (!heard) return skip('the non-admin connection received nothing (no evidence either way)');

@@ -9,7 +9,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Connects with a wrong token by each documented means',
   requirement: 'A wrong token is refused, or downgraded, as x-wsconform.auth.withoutToken says, whichever means carries it.',
-  basis: (spec) => [basisOf(spec.ext.auth, 'x-wsconform.auth')],
+  basis: (spec) => [spec.ext.auth?.withoutTokenBasis ?? basisOf(spec.ext.auth, 'x-wsconform.auth')],
   appliesTo: (spec) => (spec.ext.auth ? true : 'the document has no authentication'),
   async run(ctx) {
     const unknown = optionalAuthUnknown(ctx);

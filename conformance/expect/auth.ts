@@ -45,11 +45,15 @@ export async function expectAccepted(ctx: CheckContext, conn: Connection, who: s
   return [];
 }
 
-/** A connection without a valid token must be refused or downgraded, as `withoutToken` says. */
+/**
+ * A connection without a valid token must be refused or downgraded, as `withoutToken` says
+ * (`either`: a clean refusal, or an accepted connection judged as a downgrade).
+ */
 export async function expectRefused(ctx: CheckContext, conn: Connection, who: string): Promise<Finding[]> {
   const rule = ctx.spec.ext.auth!;
   const { timeoutMs } = ctx.settings;
   const r = await conn.opened;
+  if (rule.withoutToken === 'either' && !r.ok && (r.kind === 'connect-error' || r.kind === 'closed' || (r.kind === 'http' && r.status! >= 400 && r.status! < 500))) return [];
   if (rule.withoutToken === 'refuse') {
     const expected = 'the connection is refused (HTTP 401/403 on the upgrade, a close, or a Socket.IO CONNECT_ERROR)';
     if (!r.ok) {

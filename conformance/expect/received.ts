@@ -87,6 +87,26 @@ export function isTimestampDrift(spec: Spec, issue: ValidationIssue): boolean {
   return (spec.ext.envelope?.timestamps ?? []).some((t) => path === `$.${t.field}`);
 }
 
+/**
+ * The fields the documented pong must carry: the rule's `pongFields`, else what the pong's schema
+ * requires beyond its name. ping-pong/app-ping judges them; envelope/schema leaves them alone.
+ */
+export function pongFieldsOf(spec: Spec): string[] {
+  const ping = spec.ext.keepalive?.appPing;
+  if (!ping) return [];
+  if (ping.pongFields?.length) return ping.pongFields;
+  const schema = spec.message('receive', ping.pong)?.schema as { required?: string[] } | undefined;
+  const name = spec.ext.nameField?.receive ?? 'type';
+  return (schema?.required ?? []).filter((f) => f !== name);
+}
+
+/** Whether a schema issue is a missing documented pong field (ping-pong/app-ping's finding). */
+export function isPongField(spec: Spec, name: string | undefined, issue: ValidationIssue): boolean {
+  if (issue.keyword !== 'required' || name === undefined || name !== spec.ext.keepalive?.appPing?.pong) return false;
+  const path = issue.path.replace(/^\$\[1\]/, '$');
+  return pongFieldsOf(spec).some((f) => path === `$.${f}`);
+}
+
 /** The observation, ready for a stream check, or the skip to return. */
 export type Observed = { ok: true; obs: Observation; frames: Frame[]; messages: Received[] } | { ok: false; outcome: Outcome };
 

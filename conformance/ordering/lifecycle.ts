@@ -26,8 +26,12 @@ export default defineCheck({
       const strict = rule.strictStart ?? false;
       for (const m of messages) {
         if (m.name === undefined || (m.name !== rule.start && !during.has(m.name) && !ends.has(m.name))) continue;
+        // A keyed lifecycle counts per key value; a message whose key fields are all absent, null or
+        // empty belongs to no instance (an emitter not scoped to one) and is not judged.
+        const values = (rule.key ?? []).map((k) => fieldAt(m.payload, k));
+        if (values.length && values.every((v) => v === undefined || v === null || v === '')) continue;
         judged++;
-        const key = (rule.key ?? []).map((k) => JSON.stringify(fieldAt(m.payload, k) ?? null)).join(', ');
+        const key = values.map((v) => JSON.stringify(v ?? null)).join(', ');
         const keyText = rule.key?.length ? ` (${rule.key.join(', ')} = ${key})` : '';
         const st = state.get(key);
         if (m.name === rule.start) {

@@ -2,7 +2,7 @@
 // connection alive or check connectivity." Control plane: "Server responds with: { "type": "pong",
 // "timestamp": 1732735053.123 }".
 import { Findings, at, defineCheck, hasField, outgoing, payloadOf, verdictOf, basisOf } from '../../src/runner/index.js';
-import { closedNow, describeAbsence, lastFrame, openOrSkip, waitForMessage } from '../expect/index.js';
+import { closedNow, pongFieldsOf, describeAbsence, lastFrame, openOrSkip, waitForMessage } from '../expect/index.js';
 
 export default defineCheck({
   id: 'ping-pong/app-ping',
@@ -26,10 +26,7 @@ export default defineCheck({
       return verdictOf(findings.list());
     }
     const payload = payloadOf(ctx.spec, pong.message);
-    // A field the pong's schema requires is envelope/schema's finding: one cause, one finding.
-    const schema = ctx.spec.message('receive', rule.pong)?.schema as { required?: string[] } | undefined;
-    const inSchema = new Set(schema?.required ?? []);
-    for (const field of (rule.pongFields ?? []).filter((f) => !inSchema.has(f))) {
+    for (const field of pongFieldsOf(ctx.spec)) {
       if (!hasField(payload, field)) findings.add(`field:${field}`, { message: `${rule.pong} lacks ${field}`, expected: `${rule.pong} with ${field}`, actual: `no ${field}` }, at(pong, { path: `$.${field}` }));
     }
     return verdictOf(findings.list());

@@ -70,7 +70,7 @@ Example:
       { flags: '--timeout <ms>', description: 'wait for one expected answer (reply, pong, close) (default 2000)' },
       { flags: '--observe <ms>', description: 'how long the shared observation connection listens (default 3000)' },
       { flags: '--keepalive-interval <ms>', description: "the server's ping interval when configured differently from the document (the timeout scales with it)" },
-      { flags: '--max-connections <n>', description: 'the most connections open at once, the observation included (default 8: below a limit of 10 per client address)' },
+      { flags: '--max-connections <n>', description: 'the most connections open at once, the observation included (default 6: below a limit of 10 per client address, with room for closes the server has not counted yet)' },
       { flags: '--trigger <name[=json]>', description: "a client message the observation sends instead of the document's triggers, with its payload (e.g. 'join-session={\"sessionId\":\"s-42\"}'; repeatable, in order)", repeatable: true },
       { flags: '--triggers <file>', description: 'the triggers from a JSON or YAML file: a list of {message, payload?, needs?}' },
       { flags: '--require-coverage', description: 'fail the run (exit 1) when a documented server message was never observed' },

@@ -117,7 +117,7 @@ export default defineProtocol({
         start: 'token_start',
         during: ['token_delta'],
         end: ['token_end'],
-        key: ['agent'],
+        key: ['loop_id', 'agent'],
         strictStart: false,
         basis: { decision: 'aragora-lifecycles' },
       },
@@ -148,7 +148,8 @@ export default defineProtocol({
     ],
     auth: {
       means: [{ in: 'bearer-header' }, { in: 'query', name: 'token' }],
-      withoutToken: 'downgrade',
+      withoutToken: 'either',
+      withoutTokenBasis: { decision: 'aragora-auth-without-token' },
       optional: true,
       statusMessage: { message: 'connection_info', authenticatedField: 'data.authenticated', writeField: 'data.write_access' },
       basis: {
@@ -160,8 +161,8 @@ export default defineProtocol({
       refusals: ['error', 'auth_revoked'],
     },
     robustness: {
-      invalidJson: { action: 'reply', messages: ['error'], basis: { decision: 'aragora-bad-input' } },
-      unknownMessage: { action: 'ignore', basis: { decision: 'aragora-bad-input' } },
+      invalidJson: { action: 'any', basis: { decision: 'aragora-bad-input' } },
+      unknownMessage: { action: 'any', basis: { decision: 'aragora-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
     triggers: [

@@ -99,8 +99,8 @@ export default defineProtocol({
       },
     },
     robustness: {
-      invalidJson: { action: 'close', basis: { decision: 'gemini-chat-bad-input' } },
-      unknownMessage: { action: 'ignore', basis: { decision: 'gemini-chat-bad-input' } },
+      invalidJson: { action: 'any', basis: { decision: 'gemini-chat-bad-input' } },
+      unknownMessage: { action: 'any', basis: { decision: 'gemini-chat-bad-input' } },
       oversizedProbeBytes: 2097152,
     },
     triggers: [

@@ -13,6 +13,8 @@ export const TRY_LATER_CODES = new Set([1013, 4029]);
 /** Retries of an upgrade answered with HTTP 429, and the first backoff in ms (doubling). */
 const RETRIES = 3;
 const BACKOFF_MS = 250;
+/** How long after a close its slot comes free. */
+const RELEASE_LAG_MS = 100;
 
 /** A counting semaphore, first come first served. */
 export class Slots {
@@ -85,7 +87,9 @@ export class PooledConnection implements Connection {
         if (!result.ok && result.kind === 'http' && result.status === 429) this.rateLimited = `the upgrade was answered with HTTP 429 ${RETRIES + 1} times`;
         void conn.closed.then((c) => {
           if (c.by === 'server' && TRY_LATER_CODES.has(c.code)) this.rateLimited = `the server closed the connection with ${c.code}${c.reason ? ` (${JSON.stringify(c.reason)})` : ''}: try again later`;
-          release();
+          // A server counts a connection until it has seen the close: the slot comes free a
+          // moment later, so the next connection never makes one too many.
+          setTimeout(release, RELEASE_LAG_MS).unref?.();
           this.resolveClosed(c);
         });
         return result;

@@ -29,7 +29,7 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 /** Default observation window, in ms. */
 export const DEFAULT_OBSERVE_MS = 3000;
 /** Default bound on the connections open at once: below a server limit of 10 per client address. */
-export const DEFAULT_MAX_CONNECTIONS = 8;
+export const DEFAULT_MAX_CONNECTIONS = 6;
 
 /** Options of `runSuite`. */
 export interface RunOptions {
@@ -40,7 +40,7 @@ export interface RunOptions {
   timeoutMs?: number;
   observeMs?: number;
   keepaliveIntervalMs?: number;
-  /** The most connections open at once (default 8; the observation counts as one). */
+  /** The most connections open at once (default 6; the observation counts as one). */
   maxConnections?: number;
   /** Documented server messages never observed fail the run (`--require-coverage`). */
   requireCoverage?: boolean;

@@ -234,9 +234,16 @@ export interface AuthRule {
   means: AuthMeans[];
   /**
    * What happens without a valid token: `refuse` (the connection is refused: upgrade rejected,
-   * closed, or Socket.IO `connect_error`), or `downgrade` (the connection stays, writes are refused).
+   * closed, or Socket.IO `connect_error`), `downgrade` (the connection stays, writes are refused),
+   * or `either` (the document does not say which).
    */
-  withoutToken: 'refuse' | 'downgrade';
+  withoutToken: 'refuse' | 'downgrade' | 'either';
+  /**
+   * The document's sentence on what happens without a valid token (default: `basis`). Where the
+   * document is silent, `withoutToken: either` with a decision: a refusal and a downgrade both
+   * conform, and an accepted connection must still not be reported authenticated.
+   */
+  withoutTokenBasis?: Basis;
   /**
    * Authentication is only on when the server is configured with a token (Aragora: "If
    * ARAGORA_API_TOKEN is set"). A run without --token cannot tell whether it is on, so the

@@ -266,8 +266,11 @@ export interface MonitoringBroadcastCommand {
 export interface MonitoringActivityPayload {
   /** Activity type, e.g. `chat` (an example, not an exhaustive list). */
   type: string;
-  /** The user the activity belongs to. */
-  userId: string;
+  /**
+   * The user the activity belongs to. The document prints `event.userId` and never types it; an
+   * activity that belongs to no user may carry `null` (decision gemini-chat-monitoring-user).
+   */
+  userId: string | null;
   /** Activity details, e.g. `userMessage` for a chat. */
   data: JsonObject;
   /** When it happened (ISO 8601 string or epoch milliseconds). */

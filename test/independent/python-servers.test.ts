@@ -1,27 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
 import { exitCodeOf, runSuite, type RunReport } from '../../src/runner/index.js';
 import { loadSpec } from '../../src/spec/load.js';
+import { startServer } from './spawn-server.js';
 
 // Servers written independently of wsconform's reference server, in Python with Debian's
 // python3-websockets: the kit must pass one that conforms and name every drift of one that does not.
-const PYTHON = '/usr/bin/python3';
 let child: ChildProcess | undefined;
 afterEach(() => {
   child?.kill('SIGKILL');
   child = undefined;
 });
 
-function startPython(script: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    child = spawn(PYTHON, [join(import.meta.dirname, script)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.once('data', (d) => resolve(Number(String(d).trim())));
-    child.once('exit', (code) => reject(new Error(`${script} exited ${code}: ${err}`)));
-  });
+async function startPython(script: string): Promise<number> {
+  const started = await startServer(script, [], (c) => (child = c));
+  return started.port;
 }
 
 const verdicts = (r: RunReport) => Object.fromEntries(r.checks.map((c) => [c.id, c.verdict]));

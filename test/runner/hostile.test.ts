@@ -48,7 +48,8 @@ describe('a run against a hostile server never hangs', () => {
       'envelope/text-frames': 'pass',
       'envelope/json-objects': 'fail',
       'ping-pong/app-ping': 'fail',
-      'request-response/replies': 'fail',
+      // Kiwi's only request with a reply is the keepalive ping: app-ping judges it.
+      'request-response/replies': 'skip',
       // It still serves after the large frame; its silence on ping is app-ping's finding alone.
       'robustness/oversized-frame': 'pass',
     });
@@ -65,7 +66,7 @@ describe('a run against a hostile server never hangs', () => {
       'handshake/upgrade': 'fail',
       'ping-pong/app-ping': 'fail',
       'ping-pong/ws-ping-frame': 'fail',
-      'request-response/replies': 'fail',
+      'request-response/replies': 'skip',
       // Closed before the bad input could be sent: nothing to judge; handshake/upgrade reports the close.
       'robustness/invalid-json': 'skip',
       'robustness/unknown-message': 'skip',
