@@ -58,7 +58,10 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
 function answer(conn: Connection, rule: { action: 'reply' | 'close' | 'ignore' | 'any'; code?: number } | undefined, script: string, request: unknown): void {
   // `any` (the document does not say): the reference server answers with the fixture's script
   // where it has one (Aragora's `error`), else it ignores the input. Its own choice, not a rule.
-  if (rule?.action === 'any' && conn.hasScript(script)) return conn.runScript(script, request);
+  if (rule?.action === 'any' && conn.hasScript(script)) {
+    conn.runScript(script, request);
+    return;
+  }
   if (!rule || rule.action === 'ignore' || rule.action === 'any') return;
   if (rule.action === 'close') return conn.close(rule.code ?? INVALID_DATA_CLOSE, 'invalid message');
   conn.runScript(script, request);

@@ -19,11 +19,13 @@ import { summaryLine } from '../reporters/pretty.js';
 export const DEMO = {
   token: 'demo-user-token',
   adminToken: 'demo-admin-token',
-  keepaliveIntervalMs: 200,
+  // Keepalive pings every 500 ms, judged over an observation of 1.2 s: the tolerance (interval +
+  // the scaled timeout, 750 ms for Coda) leaves a loaded event loop room that 200 ms did not.
+  keepaliveIntervalMs: 500,
   // Only a failing wait lasts this long; a conforming server answers at once. Generous, so that
   // a loaded machine does not turn a slow handshake into a failure.
   timeoutMs: 2000,
-  observeMs: 500,
+  observeMs: 1200,
 } as const;
 
 /** Runs the suite against a fresh reference server of one protocol; the output is buffered. */

@@ -176,6 +176,16 @@ async function parserDiagnostics(file: string): Promise<void> {
   }
 }
 
+/** Refuses a document that is not AsyncAPI 3.x, naming its version and what to do. */
+function checkVersion(source: Source): void {
+  const version = String(source.data.asyncapi ?? '');
+  if (version.startsWith('3.')) return;
+  const what = version
+    ? `wsconform reads AsyncAPI 3.0 documents; this one is ${version} (convert it with \`npx @asyncapi/cli convert\`, then add the x-wsconform extension)`
+    : 'not an AsyncAPI document: it has no `asyncapi:` version field (wsconform reads AsyncAPI 3.0)';
+  throw new SpecError('WSC_SPEC_INVALID', what, { file: source.file, line: source.lineOf(['asyncapi']) });
+}
+
 const parsedBuiltins = new Map<string, Spec>();
 
 /** Loads a protocol by built-in id or by AsyncAPI file path. */
@@ -184,6 +194,8 @@ export async function loadSpec(ref: string, options: LoadOptions = {}): Promise<
   if (builtin && parsedBuiltins.has(ref) && !options.parse) return parsedBuiltins.get(ref)!;
   const file = specFile(ref);
   const source = readSource(file);
+  // The version first: the parser's diagnostics of a 2.x document against 3.0 rules mislead.
+  checkVersion(source);
   if (options.parse ?? !builtin) await parserDiagnostics(file);
   const spec = buildSpec(source, builtin ? ref : basename(file).replace(/\.(ya?ml|json)$/i, ''));
   if (builtin) parsedBuiltins.set(ref, spec);
@@ -194,10 +206,7 @@ export async function loadSpec(ref: string, options: LoadOptions = {}): Promise<
 export function buildSpec(source: Source, id: string): Spec {
   const { data, file } = source;
   const base = { file, data };
-  const version = String(data.asyncapi ?? '');
-  if (!version.startsWith('3.')) {
-    throw new SpecError('WSC_SPEC_INVALID', `expected an AsyncAPI 3.x document, found asyncapi: ${version || '(missing)'}`, { file, line: source.lineOf(['asyncapi']) });
-  }
+  checkVersion(source);
   const ext = checkExtension(source, data['x-wsconform']);
   const info = (data.info ?? {}) as Json;
 

@@ -26,6 +26,12 @@ async function loadError(file: string): Promise<SpecError> {
 }
 
 describe('loadSpec', () => {
+  it('refuses an AsyncAPI 2.x document naming its version and the conversion, before any parser diagnostic', async () => {
+    const file = variant((t) => t.replace(/^asyncapi: 3\.0\.0$/m, 'asyncapi: 2.6.0'));
+    const err = await loadError(file);
+    expect([err.code, err.message]).toEqual(['WSC_SPEC_INVALID', `${file}:4: wsconform reads AsyncAPI 3.0 documents; this one is 2.6.0 (convert it with \`npx @asyncapi/cli convert\`, then add the x-wsconform extension)`]);
+  });
+
   it('loads a hand-written AsyncAPI document by path, with inline schemas and internal refs', async () => {
     const spec = await loadSpec(TICKER);
     expect(spec.id).toBe('ticker.asyncapi');
