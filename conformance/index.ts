@@ -15,6 +15,7 @@ import sequence from './ordering/sequence.js';
 import lifecycle from './ordering/lifecycle.js';
 import accumulation from './ordering/accumulation.js';
 import replyAfterRequest from './ordering/reply-after-request.js';
+import broadcast from './ordering/broadcast.js';
 import appPing from './ping-pong/app-ping.js';
 import wsPingFrame from './ping-pong/ws-ping-frame.js';
 import serverKeepalive from './ping-pong/server-keepalive.js';
@@ -46,6 +47,7 @@ export const CHECKS: readonly CheckDef[] = [
   lifecycle,
   accumulation,
   replyAfterRequest,
+  broadcast,
   appPing,
   wsPingFrame,
   serverKeepalive,

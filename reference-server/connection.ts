@@ -29,6 +29,25 @@ export interface AuthState {
 const BURST = 16;
 
 /** One client connection. */
+/** Whether a message belongs to a lifecycle or an accumulation (dropping it would break that rule too). */
+function inLifecycle(spec: ServerContext['spec'], name: string | undefined): boolean {
+  if (name === undefined) return true;
+  const ext = spec.ext;
+  return (ext.lifecycles ?? []).some((l) => [l.start, ...l.end, ...(l.during ?? [])].includes(name)) || (ext.accumulations ?? []).some((a) => a.message === name || a.final?.message === name);
+}
+
+/** Whether the no-broadcast fault withholds the k-th event from a connection: a hash of both. */
+function withheld(ordinal: number, k: number): boolean {
+  let h = Math.imul(k ^ Math.imul(ordinal, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h & 1) === 1;
+}
+
+/** How long an instant broadcast stream waits after the connect before it starts. */
+const BROADCAST_START_MS = 100;
+
 export class Connection {
   readonly ordinal: number;
   readonly renderer: FrameRenderer;
@@ -43,6 +62,8 @@ export class Connection {
   /** The protocol module's per-connection state. */
   state: Record<string, unknown> = {};
   closed = false;
+  /** Stream events counted for the no-broadcast fault. */
+  private unsent = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly variants = new Map<string, number>();
   private readonly lowWater: number;
@@ -82,6 +103,9 @@ export class Connection {
     }
     if (ctx.faults.has('unsolicited-reply')) this.sendUnsolicitedReply();
     for (const line of replayBuffer(ctx.fixture)) this.emitLine(line, line.at, this.renderContext(), 'stream');
+    // A broadcast stream flows whoever connects: an instant replay starts a moment after the
+    // connect, so that two clients connecting together both receive it, as from a live server.
+    if (ctx.spec.ext.broadcast && ctx.options.speed === 0) await this.sleep(BROADCAST_START_MS);
     await this.replayStream();
   }
 
@@ -149,7 +173,12 @@ export class Connection {
   /** Renders a fixture line at virtual time `at` and sends it (through filters and faults). */
   emitLine(line: FixtureLine, at: number, rctx: RenderContext, kind: FrameKind): void {
     if (this.closed || !this.wants(line.name)) return;
-    const frame = this.renderer.render(line.template, at, rctx);
+    // Where the document says events are broadcast, every client gets the same stream frames.
+    const broadcast = kind === 'stream' && !!this.ctx.spec.ext.broadcast;
+    const frame = this.renderer.render(line.template, at, broadcast ? { ...rctx, shared: true } : rctx);
+    // no-broadcast: each client is sent about half of the events outside a lifecycle, a different
+    // half per client (rendered all the same, so the events two clients share are identical).
+    if (broadcast && this.ctx.faults.has('no-broadcast') && !inLifecycle(this.ctx.spec, line.name) && withheld(this.ordinal, ++this.unsent)) return;
     const name = this.renderer.nameOf(frame);
     this.ctx.module.onSent?.(this, name, frame);
     for (const f of this.effects.apply(frame, name, kind)) this.outbox.send(f);

@@ -18,6 +18,11 @@ export interface RenderContext {
   conn?: Record<string, unknown>;
   /** Ids of one script invocation (`${id:NAME}` inside a script); absent: the connection's ids. */
   ids?: Map<string, string>;
+  /**
+   * A broadcast stream frame: its ids come from the stream shared by every connection (the same
+   * seed, the same order), so every client receives the same event.
+   */
+  shared?: boolean;
 }
 
 /** Per-connection rendering state. */
@@ -26,6 +31,8 @@ export class FrameRenderer {
   vnow = 0;
   private readonly prng: Prng;
   private readonly ids = new Map<string, string>();
+  private readonly sharedIds = new Map<string, string>();
+  private readonly sharedPrng: ReturnType<typeof createPrng>;
   private readonly counters = new Map<string, number>();
   private readonly regressed = new Set<string>();
   private readonly accumulated = new Map<string, { text: string; chunks: number; last: string }>();
@@ -42,6 +49,7 @@ export class FrameRenderer {
     private readonly faults: FaultSet,
   ) {
     this.prng = createPrng(seed, ordinal);
+    this.sharedPrng = createPrng(seed, 0);
     this.socketio = spec.transport === 'socket.io';
     const rules = spec.ext.envelope?.timestamps ?? [];
     this.tsFormats = new Map(rules.map((r) => [r.field, r.format]));
@@ -82,7 +90,7 @@ export class FrameRenderer {
     const at = atMs;
     const { frame, deferred } = template.render({
       timestamp: (offset, format, path) => this.timestamp(at + offset, format, path),
-      id: (name) => this.id(name, ctx.ids),
+      id: (name) => this.id(name, ctx.ids, ctx.shared),
       lookup: (root, path) => lookup(ctx, root, path),
     });
     const name = this.nameOf(frame);
@@ -106,11 +114,11 @@ export class FrameRenderer {
     return formatTimestamp(this.header.epoch ?? 0, virtualMs, fmt);
   }
 
-  private id(name: string, scope?: Map<string, string>): string {
-    const map = scope ?? this.ids;
+  private id(name: string, scope?: Map<string, string>, shared = false): string {
+    const map = scope ?? (shared ? this.sharedIds : this.ids);
     let v = map.get(name);
     if (!v) {
-      v = this.prng.hex(12);
+      v = (shared ? this.sharedPrng : this.prng).hex(12);
       map.set(name, v);
     }
     return v;

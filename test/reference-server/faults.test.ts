@@ -13,7 +13,7 @@ describe('the fault list', () => {
       'initial-out-of-order', 'initial-missing', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event',
       'missing-field', 'accept-missing-token', 'accept-bad-token', 'ignore-query-token', 'allow-unauth-writes', 'allow-admin-ops', 'leak-monitoring', 'echo-token',
       'accumulated-mismatch', 'full-response-mismatch', 'lifecycle-orphan-end', 'unsolicited-reply', 'no-reply', 'close-on-invalid-json',
-      'crash-on-invalid-json', 'ignore-unknown', 'close-on-unknown', 'crash-on-unknown', 'crash-on-non-object', 'close-on-non-object', 'accept-oversized', 'crash-on-oversized', 'refuse-channel', 'reject-namespace',
+      'crash-on-invalid-json', 'ignore-unknown', 'close-on-unknown', 'crash-on-unknown', 'crash-on-non-object', 'close-on-non-object', 'accept-oversized', 'crash-on-oversized', 'no-broadcast', 'refuse-channel', 'reject-namespace',
     ]);
     for (const f of FAULTS) {
       expect(f.description).not.toContain('\n');
@@ -32,7 +32,7 @@ describe('the fault list', () => {
 
   it('refuses an unknown fault and a fault of another protocol with WSC_FAULT, listing the valid ones', async () => {
     const unknown = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['nope'] }).catch((e) => e as ReferenceServerError);
-    expect([unknown.code, unknown.message]).toEqual(['WSC_FAULT', 'unknown fault "nope"; valid faults for clown: ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, crash-on-invalid-json, crash-on-unknown, crash-on-non-object, crash-on-oversized']);
+    expect([unknown.code, unknown.message]).toEqual(['WSC_FAULT', 'unknown fault "nope"; valid faults for clown: ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, crash-on-invalid-json, crash-on-unknown, crash-on-non-object, crash-on-oversized, no-broadcast']);
     const other = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['no-pong'] }).catch((e) => e as ReferenceServerError);
     expect(other.message).toMatch(/^fault "no-pong" does not apply to clown \(it applies to kiwi, aragora-control-plane\); valid faults for clown: ignore-ws-ping, /);
   });
@@ -284,6 +284,18 @@ describe('each fault breaks the behaviour it names', () => {
       const err = await startReferenceServer({ protocol, port: 0, faults: ['ignore-unknown'] }).catch((e) => e as ReferenceServerError);
       expect([protocol, err.code]).toEqual([protocol, 'WSC_FAULT']);
     }
+  });
+
+  it('no-broadcast: two clients connected together get different halves of the same stream', async () => {
+    const url = (await serve({ protocol: 'aragora', faults: ['no-broadcast'] })).url;
+    const [a, b] = [await connect(url), await connect(url)];
+    await sleep(400);
+    const texts = (c: typeof a) => new Set(c.texts.filter((t) => t.includes('"seq"')));
+    const [ta, tb] = [texts(a), texts(b)];
+    const shared = [...ta].filter((t) => tb.has(t));
+    // The events both get are identical frames; each also gets some the other does not.
+    expect(shared.length).toBeGreaterThan(0);
+    expect([...ta].some((t) => !tb.has(t)) && [...tb].some((t) => !ta.has(t))).toBe(true);
   });
 
   it('crash-on-non-object: JSON that is not a message object drops every client, while an unknown name does not', async () => {

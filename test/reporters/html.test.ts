@@ -58,11 +58,11 @@ const check = (id: string) => page.locator(`section.check[id="check-${id}"]`);
 
 describe('the html report, rendered in Chromium', () => {
   it('shows the counts per verdict, the server url and the tool version', async () => {
-    expect(report.summary).toEqual({ passed: 13, failed: 1, nonStrict: 0, skipped: 14, errors: 0, total: 28 });
-    expect(await page.locator('#summary li').allTextContents()).toEqual(['13 passed', '1 failed', '0 non-strict', '14 skipped', '0 errors', '28 checks']);
+    expect(report.summary).toEqual({ passed: 13, failed: 1, nonStrict: 0, skipped: 15, errors: 0, total: 29 });
+    expect(await page.locator('#summary li').allTextContents()).toEqual(['13 passed', '1 failed', '0 non-strict', '15 skipped', '0 errors', '29 checks']);
     expect(await page.locator('dd.url').textContent()).toBe(report.url);
     expect(await page.locator('dd.tool').textContent()).toBe(`wsconform ${report.tool.version}`);
-    expect(await page.locator('section.check').count()).toBe(28);
+    expect(await page.locator('section.check').count()).toBe(29);
   });
 
   it("shows a failing check's verdict, requirement, expected and actual", async () => {
@@ -100,12 +100,12 @@ describe('the html report, rendered in Chromium', () => {
   it('hides the passing checks when the pass filter is unticked, and shows them again', async () => {
     await page.locator('input[data-filter="pass"]').click();
     expect(await page.locator('section.check[data-verdict="pass"]:visible').count()).toBe(0);
-    expect(await page.locator('section.check:visible').count()).toBe(15);
-    expect(await page.locator('#shown').textContent()).toBe('15');
+    expect(await page.locator('section.check:visible').count()).toBe(16);
+    expect(await page.locator('#shown').textContent()).toBe('16');
     await page.locator('#show-problems').click();
     expect(await page.locator('section.check:visible').evaluateAll((els) => els.map((e) => e.id))).toEqual(['check-envelope/timestamps']);
     await page.locator('#show-all').click();
-    expect(await page.locator('section.check:visible').count()).toBe(28);
+    expect(await page.locator('section.check:visible').count()).toBe(29);
   });
 
   it('made no network request: the page is the only thing loaded', async () => {
