@@ -149,7 +149,7 @@ describe('checks do not contaminate each other', () => {
     const full = await runSuite(spec, CHECKS, options);
     const only = await runSuite(spec, CHECKS, { ...options, only: ['ordering'] });
     for (const id of only.checks.map((c) => c.id)) expect([id, findings(only, id)]).toEqual([id, findings(full, id)]);
-    expect(only.checks.map((c) => c.id)).toEqual(['ordering/sequence', 'ordering/lifecycle', 'ordering/accumulation', 'ordering/reply-after-request']);
+    expect(only.checks.map((c) => c.id)).toEqual(['ordering/sequence', 'ordering/lifecycle', 'ordering/accumulation', 'ordering/reply-after-request', 'ordering/broadcast']);
     expect(findings(full, 'ordering/accumulation').length).toBe(1);
   });
 
