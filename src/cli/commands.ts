@@ -98,11 +98,15 @@ stream event at all, or (with --require-coverage) never saw a documented message
 one line saying why, whatever the checks say. A server that answers "try later" (HTTP 429, close
 1013 or 4029) makes the checks it refused \`error: rate-limited\`, never a failure.
 
+Interrupts: SIGINT/SIGTERM stop the checks; every requested report is still written whole (the
+interrupted checks as error: interrupted) and the run exits 130. A second signal stops at once.
+With only file reporters, one summary line goes to standard error.
+
 Exit codes: 0 no check failed (a missed SHOULD only fails under --strict; with --baseline, no
 failure the baseline does not list) and the run observed the stream; 1 a check failed or could
 not be evaluated (error), or the run observed nothing / was refused; 2 usage or document error
 (a document that requires a token without --token), bad baseline file, or no server at --url
-(connection refused at every address).
+(connection refused at every address); 130 interrupted by SIGINT/SIGTERM.
 
 Examples:
   wsconform run kiwi --url ws://localhost:7789/api/events

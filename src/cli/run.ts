@@ -5,6 +5,7 @@ import { CHECKS } from '../../conformance/index.js';
 import { createReporters, HTML_CONTEXT_FRAMES, parseReporter, type ReporterSpec } from '../reporters/index.js';
 import { BaselineError, baselineOf, exitCodeOf, readBaseline, runSuite, SelectionError, selectChecks, splitList, TokenRequiredError, UnreachableError, writeBaseline, type BaselineOption } from '../runner/index.js';
 import { readTriggers, withTriggers } from './triggers.js';
+import { summaryLine } from '../reporters/pretty.js';
 import { loadSpec } from '../spec/load.js';
 import type { CommandImpl } from './commands.js';
 import { UsageError } from './main.js';
@@ -92,8 +93,19 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   } catch (err) {
     throw new UsageError(`cannot write the report: ${(err as Error).message}`);
   }
+  // SIGINT/SIGTERM stop the checks; the run then ends normally, every report is written whole,
+  // and the exit code is 130. A second signal stops at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    io.err.write('wsconform: interrupted; stopping the checks and writing the reports (again to stop at once)\n');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const report = await runSuite(spec, CHECKS, {
+      signal: interrupt.signal,
       url,
       token: opts.token as string | undefined,
       adminToken: opts.adminToken as string | undefined,
@@ -109,8 +121,13 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
       contextFrames: specs.some((s) => s.name === 'html') ? HTML_CONTEXT_FRAMES : 0,
       baseline,
     });
-    if (baseline && 'update' in baseline) writeBaseline(baseline.file, baselineOf(report));
-    return exitCodeOf(report);
+    if (baseline && 'update' in baseline && !report.interrupted) writeBaseline(baseline.file, baselineOf(report));
+    // With every report in a file, standard error still gets the one line a person looks for.
+    if (specs.every((s) => s.file)) {
+      const line = `${summaryLine(report.summary)} (${report.durationMs} ms)${report.problems?.length ? `; RUN FAILED: ${report.problems[0]}` : ''}`;
+      io.err.write(`wsconform: ${report.spec.id}: ${line}; reports: ${specs.map((s) => s.file).join(', ')}\n`);
+    }
+    return report.interrupted ? 130 : exitCodeOf(report);
   } catch (err) {
     if (err instanceof TokenRequiredError) throw new UsageError(err.message);
     if (err instanceof UnreachableError || err instanceof BaselineError) {
@@ -119,6 +136,8 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
     }
     throw err;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await out.close();
   }
 };

@@ -42,6 +42,8 @@ export interface RunOptions {
   keepaliveIntervalMs?: number;
   /** The most connections open at once (default 6; the observation counts as one). */
   maxConnections?: number;
+  /** Aborting it interrupts the run: running checks end as `error: interrupted`, the report is complete. */
+  signal?: AbortSignal;
   /** Documented server messages never observed fail the run (`--require-coverage`). */
   requireCoverage?: boolean;
   /** Check ids or categories to run (default: all). */
@@ -282,6 +284,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       const limited = own.find((c) => c instanceof PooledConnection && c.rateLimited) as PooledConnection | undefined;
       if (limited) return done('error', { reason: `rate-limited: ${limited.rateLimited} (${limited.label}); lower --max-connections or run again later` });
       if (outcome === 'overrun') {
+        if (interrupted) return done('error', { reason: 'interrupted: the run was stopped by a signal before this check finished' });
         const why = runAbort.signal.aborted ? "the run's global timeout" : `its time budget of ${budget} ms`;
         return done('error', { reason: `the check did not finish within ${why}` });
       }
@@ -305,6 +308,15 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const budgets = checks.map((c) => c.budgetMs?.({ spec, validator, settings, primary, channels } as CheckContext) ?? defaultBudget);
   const globalMs = options.globalTimeoutMs ?? Math.max(defaultBudget, ...budgets) + settings.timeoutMs + 2000;
   const globalTimer = setTimeout(() => runAbort.abort(), globalMs);
+  // An interrupt (SIGINT/SIGTERM in the CLI) stops every check at once; the run still ends
+  // normally, so every reporter writes a complete report with the interrupted checks as errors.
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    runAbort.abort();
+  };
+  if (options.signal?.aborted) onInterrupt();
+  else options.signal?.addEventListener('abort', onInterrupt, { once: true });
 
   await Promise.all(
     checks.map(async (check, i) => {
@@ -316,6 +328,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     }),
   );
   clearTimeout(globalTimer);
+  options.signal?.removeEventListener('abort', onInterrupt);
   await flush();
   runAbort.abort();
   if (observation) await observation.catch(() => undefined);
@@ -339,6 +352,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       }
     }
   }
+  if (interrupted) problems.unshift('interrupted by a signal: the checks still running were stopped and are reported as errors');
   const coverage = coverageOf(spec, validator, allConnections);
   if (options.requireCoverage && coverage.neverSeen.length) {
     problems.push(`--require-coverage: ${coverage.neverSeen.length} documented server message(s) never observed: ${coverage.neverSeen.map((n) => n.name).join(', ')}`);
@@ -353,6 +367,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     checks: final,
     coverage,
     problems: problems.map(redact),
+    ...(interrupted ? { interrupted: true } : {}),
   };
   if (options.baseline) report.baseline = redactDeep(baselineStatus(report, options.baseline), redact);
   for (const rep of reporters) await rep.onRunEnd?.(report);

@@ -200,6 +200,8 @@ export interface RunReport {
    * observation, no stream event was observed, coverage was required and missing. Any problem exits 1.
    */
   problems?: string[];
+  /** The run was stopped by a signal (the CLI exits 130). */
+  interrupted?: boolean;
   /** How the failures compare with a baseline (only with `--baseline`). */
   baseline?: BaselineStatus;
 }

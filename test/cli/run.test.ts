@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../reference-server/index.js';
-import { runCli } from '../helpers.js';
+import { XMLParser } from 'fast-xml-parser';
+import { CLI, ROOT, runCli } from '../helpers.js';
 import { deadPort } from '../runner/servers.js';
 
 type Server = Awaited<ReturnType<typeof startReferenceServer>>;
@@ -116,4 +118,34 @@ describe('wsconform demo', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"nope" is not a built-in protocol');
   });
+});
+
+describe('wsconform run, interrupted', () => {
+  it('writes every report whole on SIGINT, interrupted checks as errors, and exits 130', async () => {
+    const server = await startReferenceServer({ protocol: 'kiwi', port: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'wsconform-sigint-'));
+    const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), html: join(dir, 'r.html') };
+    try {
+      const child = spawn(process.execPath, [CLI, 'run', 'kiwi', '--url', server.url, '--observe', '20000', ...Object.entries(files).map(([k, f]) => `--reporter=${k}:${f}`)], { cwd: ROOT });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      // Signal once the run is under way (the first report line reaches standard error after it).
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(130);
+      const report = JSON.parse(readFileSync(files.json, 'utf8'));
+      expect(report.interrupted).toBe(true);
+      expect(report.problems[0]).toBe('interrupted by a signal: the checks still running were stopped and are reported as errors');
+      const stopped = report.checks.filter((c: { reason?: string }) => c.reason?.startsWith('interrupted'));
+      expect(stopped.length).toBeGreaterThan(0);
+      expect(stopped.every((c: { verdict: string }) => c.verdict === 'error')).toBe(true);
+      expect(new XMLParser().parse(readFileSync(files.junit, 'utf8')).testsuites.testsuite.testcase.length).toBe(report.checks.length + 1);
+      expect(readFileSync(files.html, 'utf8').trimEnd().endsWith('</html>')).toBe(true);
+      expect(stderr).toContain('wsconform: interrupted; stopping the checks and writing the reports');
+      expect(stderr).toMatch(/wsconform: kiwi: \d+ passed, \d+ failed, \d+ skipped, \d+ non-strict, \d+ errors \(\d+ ms\); RUN FAILED: interrupted by a signal/);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });
