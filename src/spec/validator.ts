@@ -234,6 +234,8 @@ export function validatorFor(spec: Spec): Validator {
     fn: ValidateFunction | null;
     checkEnvelope: boolean;
     subsumed: boolean;
+    /** Socket.IO: the document shows the event sent without an argument. */
+    bareForm: boolean;
   }
   const entries = { receive: new Map<string, Entry | null>(), send: new Map<string, Entry | null>() };
   const entryFor = (direction: Direction, name: string): Entry | null => {
@@ -241,7 +243,7 @@ export function validatorFor(spec: Spec): Validator {
     if (entry === undefined) {
       const message = spec.message(direction, name);
       entry = message
-        ? { message, fn: compile(message), checkEnvelope: envelope !== null && direction === 'receive' && !exempt.has(name), subsumed: envelopeSubsumed(message) }
+        ? { message, fn: compile(message), checkEnvelope: envelope !== null && direction === 'receive' && !exempt.has(name), subsumed: envelopeSubsumed(message), bareForm: message.examples.includes(NO_PAYLOAD) }
         : null;
       entries[direction].set(name, entry);
     }
@@ -283,10 +285,10 @@ export function validatorFor(spec: Spec): Validator {
       }
       return { valid: false, name, issues, value };
     }
-    const { message, fn, checkEnvelope, subsumed } = entry;
+    const { message, fn, checkEnvelope, subsumed, bareForm } = entry;
     const payload = socketio ? (value as unknown[])[1] : value;
     // A Socket.IO event sent without an argument is valid where the document shows that form.
-    const bare = socketio && (value as unknown[]).length === 1 && message.examples.includes(NO_PAYLOAD);
+    const bare = bareForm && (value as unknown[]).length === 1;
     const ok = fn === null || bare || fn(payload);
     if (ok && (!checkEnvelope || subsumed || envelope!(payload))) return { valid: true, name, message, issues: NO_ISSUES, value };
     const issues: ValidationIssue[] = [];
