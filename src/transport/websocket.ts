@@ -22,6 +22,11 @@ export class WebSocketConnection extends BaseConnection {
       return;
     }
     this.attach(ws);
+    // ws's handshakeTimeout is an idle timeout: a server that dribbles its answer a byte at a time
+    // resets it forever. The whole handshake gets --timeout however the bytes arrive (a moment
+    // later than ws's own, which names a server that sent nothing at all).
+    const timer = setTimeout(() => this.settleOpen({ ok: false, ms: this.now(), kind: 'timeout', detail: 'the opening handshake did not complete' }), options.timeoutMs + 25);
+    void this.opened.then(() => clearTimeout(timer));
     ws.on('open', () => this.settleOpen({ ok: true, ms: this.now() }));
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
 import { runSuite, UnreachableError } from '../../src/runner/index.js';
 import { loadSpec } from '../../src/spec/load.js';
-import { deadPort, silentServer, wsServer, type TestServer } from './servers.js';
+import { deadPort, dribblingServer, silentServer, wsServer, type TestServer } from './servers.js';
 import { plain, result, run, verdicts } from './suite.js';
 
 let server: TestServer | undefined;
@@ -92,6 +92,28 @@ describe('a run against a hostile server never hangs', () => {
         occurrences: [{ frameIndex: 0, frame: "(a frame larger than the client's limit (Max payload size exceeded))" }],
       },
     ]);
+  });
+
+  it('fails handshake/upgrade within --timeout when the server dribbles its handshake a byte at a time, and skips the rest', async () => {
+    server = await dribblingServer('handshake');
+    const t0 = performance.now();
+    const report = await run('kiwi', server.url, { timeoutMs: 1000, observeMs: 500 });
+    // Bounded by a few --timeouts plus --observe, however slowly the bytes come.
+    expect(performance.now() - t0).toBeLessThan(5 * 1000 + 500);
+    expect(result(report, 'handshake/upgrade').findings.map((f) => [f.message, f.actual])).toEqual([['The channel /api/events did not open', 'the opening handshake did not complete within 1000 ms']]);
+    expect(report.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual(['handshake/upgrade']);
+    expect(report.summary.errors).toBe(0);
+  });
+
+  it('ends within a few --timeouts when the server sends a frame one byte at a time after the upgrade', async () => {
+    server = await dribblingServer('in-frame');
+    const t0 = performance.now();
+    const report = await run('kiwi', server.url, { timeoutMs: 1000, observeMs: 500 });
+    expect(performance.now() - t0).toBeLessThan(5 * 1000 + 500);
+    expect(report.summary.errors).toBe(0);
+    expect(result(report, 'handshake/upgrade').verdict).toBe('pass');
+    expect(result(report, 'ping-pong/app-ping').verdict).toBe('fail');
+    expect(report.problems![0]).toMatch(/^no stream event was observed/);
   });
 
   it('throws UnreachableError before any check when the connection is refused at every address', async () => {

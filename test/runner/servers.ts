@@ -1,5 +1,6 @@
 /** Throwaway servers for runner tests: a small Kiwi-like stream, and hostile servers. */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createHash } from 'node:crypto';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -120,4 +121,49 @@ export async function deadPort(): Promise<number> {
   const port = await new Promise<number>((r) => net.listen(0, '127.0.0.1', () => r((net.address() as AddressInfo).port)));
   await new Promise<void>((r) => net.close(() => r()));
   return port;
+}
+
+/**
+ * A server that answers each upgrade one byte every `everyMs` (a dribbling handshake), or that
+ * completes the upgrade and then sends a frame one byte at a time (`inFrame`).
+ */
+export async function dribblingServer(mode: 'handshake' | 'in-frame', everyMs = 200, path = '/api/events'): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const dribble = (s: Socket, bytes: Buffer) => {
+    let i = 0;
+    const t = setInterval(() => {
+      if (i >= bytes.length || s.destroyed) return clearInterval(t);
+      s.write(bytes.subarray(i, ++i));
+    }, everyMs);
+    timers.add(t);
+  };
+  const net: NetServer = createNetServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.once('data', (req) => {
+      const key = /Sec-WebSocket-Key: (.+)\r\n/i.exec(req.toString())?.[1]?.trim() ?? '';
+      const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+      const head = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+      if (mode === 'handshake') return dribble(s, Buffer.from(head));
+      s.write(head);
+      // A text frame announcing 100 bytes, delivered one byte at a time.
+      dribble(s, Buffer.concat([Buffer.from([0x81, 100]), Buffer.alloc(100, 0x61)]));
+    });
+  });
+  return new Promise((resolve) => {
+    net.listen(0, '127.0.0.1', () => {
+      const port = (net.address() as AddressInfo).port;
+      resolve({
+        url: `ws://127.0.0.1:${port}${path}`,
+        port,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const t of timers) clearInterval(t);
+            for (const s of sockets) s.destroy();
+            net.close(() => r());
+          }),
+      });
+    });
+  });
 }
