@@ -4,6 +4,12 @@ import { runSuite, type RunOptions } from '../../src/runner/index.js';
 import type { CheckResult, Finding, RunReport, Verdict } from '../../src/runner/types.js';
 import { loadSpec } from '../../src/spec/load.js';
 
+/**
+ * The keepalive interval of the timing tests: pings every 500 ms, judged within interval +
+ * tolerance, leave a loaded machine's event loop room (test/load runs them under a CPU hog).
+ */
+export const KEEPALIVE = 500;
+
 /** Short waits: every test server is local. */
 export const FAST = { timeoutMs: 500, observeMs: 300 } as const;
 
