@@ -180,8 +180,12 @@ Example:
       { flags: '-o, --out <dir>', description: 'output folder', default: 'docs' },
       { flags: '--format <format>', description: 'html, markdown or both', default: 'html', choices: ['html', 'markdown', 'both'] },
     ],
-    help: `Needs the optional docs tooling (not needed by run, serve or validate):
-  npm install --save-dev @asyncapi/generator @asyncapi/html-template @asyncapi/markdown-template
+    help: `Needs the optional docs tooling (not needed by run, serve or validate). The HTML template
+pulls puppeteer, whose browser download must be switched off:
+  PUPPETEER_SKIP_DOWNLOAD=1 npm install --save-dev @asyncapi/generator @asyncapi/html-template @asyncapi/markdown-template
+
+Exit codes: 0 written; 2 usage or document error, the tooling is not installed, or --out cannot
+be written (the folder is created; a path under a file or without permission is refused).
 
 Examples:
   wsconform docs aragora --out docs/aragora            # one self-contained index.html
@@ -196,6 +200,9 @@ Examples:
     options: [{ flags: '-o, --out <file>', description: 'the .ts file to write', default: 'protocol-types.ts' }],
     help: `Needs the optional json-schema-to-typescript package (npm install --save-dev json-schema-to-typescript).
 The built-in protocols' types ship with the package: import type { ServerEvents } from 'wsconform/types/kiwi'.
+
+Exit codes: 0 written; 2 usage or document error, json-schema-to-typescript is not installed, or
+--out cannot be written (a folder, a path under a file, no permission).
 
 Example:
   wsconform types my-protocol.yaml --out src/my-protocol-types.ts`,

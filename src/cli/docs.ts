@@ -3,8 +3,8 @@
  * Markdown templates, offline. The generator and templates are optional peer dependencies:
  * `wsconform run` never loads them, and a missing one gives an install hint, not a stack trace.
  */
+import { outputDir } from './output.js';
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSpec } from '../spec/load.js';
 import { BUILTIN_PROTOCOLS, specFile } from '../spec/paths.js';
@@ -14,7 +14,7 @@ import { UsageError } from './main.js';
 const TEMPLATES = { html: '@asyncapi/html-template', markdown: '@asyncapi/markdown-template' } as const;
 type Format = keyof typeof TEMPLATES;
 
-const INSTALL_HINT = 'npm install --save-dev @asyncapi/generator @asyncapi/html-template @asyncapi/markdown-template';
+const INSTALL_HINT = 'PUPPETEER_SKIP_DOWNLOAD=1 npm install --save-dev @asyncapi/generator @asyncapi/html-template @asyncapi/markdown-template';
 
 /** Whether a package can be resolved from wsconform's own location. */
 function resolvable(name: string): boolean {
@@ -32,7 +32,7 @@ export async function generateDocs(file: string, format: Format, outDir: string)
     if (!resolvable(pkg)) throw new UsageError(`wsconform docs needs ${pkg}, which is not installed. Install the docs tooling with:\n  ${INSTALL_HINT}`);
   }
   const { default: Generator } = (await import('@asyncapi/generator' as string)) as { default: new (t: string, o: string, opts: object) => { generateFromFile(f: string): Promise<void> } };
-  mkdirSync(outDir, { recursive: true });
+  outputDir(outDir, '--out');
   const generator = new Generator(TEMPLATES[format], outDir, {
     forceWrite: true,
     install: false,
@@ -46,6 +46,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const refs = ref === 'all' ? [...BUILTIN_PROTOCOLS] : [ref];
   const formats: Format[] = opts.format === 'both' ? ['html', 'markdown'] : [opts.format as Format];
   const out = resolve(String(opts.out));
+  outputDir(out, '--out');
   for (const r of refs) {
     const spec = await loadSpec(r); // a malformed document fails here, with file and line
     for (const format of formats) {

@@ -1,5 +1,6 @@
 /** `wsconform record`: capture a live stream into a fixture that `wsconform serve` replays. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { outputFile } from './output.js';
 import { resolve } from 'node:path';
 import { defaultFixtureOf, record, RecordConnectError, type SendLine } from '../record/recorder.js';
 import { SpecError } from '../spec/errors.js';
@@ -41,6 +42,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   if (!Number.isFinite(duration) || duration <= 0) throw new UsageError('--duration must be a positive number of milliseconds');
   const send = opts.send ? readSendFile(String(opts.send)) : [];
   const out = resolve(String(opts.out));
+  outputFile(out, '--out');
   io.err.write(`record: ${opts.url} for ${duration} ms → ${out}\n`);
   let recording;
   try {

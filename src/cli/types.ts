@@ -3,7 +3,8 @@
  * messages (one type per message, and `ServerEvents` / `ClientMessages` maps from wire name to
  * payload type), written with json-schema-to-typescript, an optional peer dependency.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { outputDir, outputFile } from './output.js';
 import { dirname, resolve } from 'node:path';
 import { loadSpec } from '../spec/load.js';
 import type { MessageDef, Spec } from '../spec/model.js';
@@ -84,7 +85,8 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const spec = await loadSpec(args[0]!);
   const source = await typesFor(spec);
   const out = resolve(String(opts.out));
-  mkdirSync(dirname(out), { recursive: true });
+  outputDir(dirname(out), '--out');
+  outputFile(out, '--out');
   writeFileSync(out, source);
   io.out.write(`types: ${spec.messages.length} messages of ${spec.title} → ${out}\n`);
   return 0;

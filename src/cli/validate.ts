@@ -1,5 +1,5 @@
 /** `wsconform validate <protocol> <transcript|->`: offline validation of a JSON-lines transcript. */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SpecError } from '../spec/errors.js';
 import { loadSpec } from '../spec/load.js';
@@ -22,6 +22,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const validator = validatorFor(spec);
   const fixed = opts.direction === 'auto' ? undefined : (opts.direction as Direction);
 
+  if (transcript !== '-' && isFolder(transcript)) throw new SpecError('WSC_INPUT', 'is a folder, not a transcript; give a .jsonl file or - for standard input', { file: transcript });
   const input = transcript === '-' ? process.stdin : createReadStream(transcript);
   const opened = new Promise<void>((resolve, reject) => {
     if (transcript === '-') return resolve();
@@ -73,3 +74,11 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
 };
 
 export default impl;
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // a missing file is reported by the read, with its code
+  }
+}

@@ -23,9 +23,17 @@ export class WebSocketConnection extends BaseConnection {
     }
     this.attach(ws);
     // ws's handshakeTimeout is an idle timeout: a server that dribbles its answer a byte at a time
-    // resets it forever. The whole handshake gets --timeout however the bytes arrive (a moment
-    // later than ws's own, which names a server that sent nothing at all).
-    const timer = setTimeout(() => this.settleOpen({ ok: false, ms: this.now(), kind: 'timeout', detail: 'the opening handshake did not complete' }), options.timeoutMs + 25);
+    // resets it forever. The whole handshake gets --timeout however the bytes arrive; the detail
+    // says whether the server answered at all (ws keeps its request private: read, never changed).
+    let answered = false;
+    (ws as unknown as { _req?: import('node:http').ClientRequest })._req?.once('socket', (s) => s.once('data', () => (answered = true)));
+    // A silent server is ws's own timeout (it fires first); this one catches the dribbling one,
+    // and, a moment later, anything ws missed.
+    const fail = (detail: string) => this.settleOpen({ ok: false, ms: this.now(), kind: 'timeout', detail });
+    let timer = setTimeout(() => {
+      if (answered) return fail('the opening handshake did not complete');
+      timer = setTimeout(() => fail('no answer to the opening handshake'), 500);
+    }, options.timeoutMs + 25);
     void this.opened.then(() => clearTimeout(timer));
     ws.on('open', () => this.settleOpen({ ok: true, ms: this.now() }));
     ws.on('message', (data: Buffer, isBinary: boolean) => {

@@ -81,3 +81,21 @@ describe('wsconform validate', () => {
     expect(r.stdout).toContain('Exit codes: 0 every line valid; 1 some line invalid; 2 usage or document error.');
   });
 });
+
+describe('bad paths are one clear line, exit 2', () => {
+  it('refuses a folder given as the transcript, naming it', async () => {
+    const r = await runCli(['validate', 'kiwi', tmpdir()]);
+    expect([r.code, r.stderr]).toEqual([2, `wsconform: ${tmpdir()}: is a folder, not a transcript; give a .jsonl file or - for standard input [WSC_INPUT]\n`]);
+  });
+
+  it('refuses an output folder that cannot be written, under a file or without permission, before any work', async () => {
+    const file = transcript(['{}']);
+    const under = await runCli(['types', 'kiwi', '--out', join(file, 'types.ts')]);
+    expect([under.code, under.stderr]).toEqual([2, `wsconform: --out ${file}: cannot write there (it exists and is not a folder); choose a folder you can write\n(run with --help for usage)\n`]);
+    const proc = await runCli(['docs', 'kiwi', '--out', '/proc/forbidden'], { timeoutMs: 10_000 });
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toMatch(/^wsconform: --out \/proc\/forbidden: cannot write there \(.+\); choose a folder you can write\n/);
+    const folder = await runCli(['types', 'kiwi', '--out', tmpdir()]);
+    expect([folder.code, folder.stderr]).toEqual([2, `wsconform: --out ${tmpdir()}: is a folder; give the path of a file\n(run with --help for usage)\n`]);
+  });
+});
