@@ -94,10 +94,16 @@ function listenHttp(http: HttpServer, path: string, terminate: () => void): Prom
 
 /** A TCP server that accepts connections and never answers. */
 export async function silentServer(path = '/api/events'): Promise<TestServer> {
+  return listenNet(path, () => undefined);
+}
+
+/** A raw TCP test server: `onSocket` handles each connection; close stops `cleanup` and every socket. */
+function listenNet(path: string, onSocket: (s: Socket) => void, cleanup: () => void = () => undefined): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const net: NetServer = createNetServer((s) => {
     sockets.add(s);
     s.on('error', () => undefined);
+    onSocket(s);
   });
   return new Promise((resolve) => {
     net.listen(0, '127.0.0.1', () => {
@@ -107,6 +113,7 @@ export async function silentServer(path = '/api/events'): Promise<TestServer> {
         port,
         close: () =>
           new Promise<void>((r) => {
+            cleanup();
             for (const s of sockets) s.destroy();
             net.close(() => r());
           }),
@@ -128,7 +135,6 @@ export async function deadPort(): Promise<number> {
  * completes the upgrade and then sends a frame one byte at a time (`inFrame`).
  */
 export async function dribblingServer(mode: 'handshake' | 'in-frame', everyMs = 200, path = '/api/events'): Promise<TestServer> {
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const dribble = (s: Socket, bytes: Buffer) => {
     let i = 0;
@@ -138,32 +144,18 @@ export async function dribblingServer(mode: 'handshake' | 'in-frame', everyMs = 
     }, everyMs);
     timers.add(t);
   };
-  const net: NetServer = createNetServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.once('data', (req) => {
-      const key = /Sec-WebSocket-Key: (.+)\r\n/i.exec(req.toString())?.[1]?.trim() ?? '';
-      const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
-      const head = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
-      if (mode === 'handshake') return dribble(s, Buffer.from(head));
-      s.write(head);
-      // A text frame announcing 100 bytes, delivered one byte at a time.
-      dribble(s, Buffer.concat([Buffer.from([0x81, 100]), Buffer.alloc(100, 0x61)]));
-    });
-  });
-  return new Promise((resolve) => {
-    net.listen(0, '127.0.0.1', () => {
-      const port = (net.address() as AddressInfo).port;
-      resolve({
-        url: `ws://127.0.0.1:${port}${path}`,
-        port,
-        close: () =>
-          new Promise<void>((r) => {
-            for (const t of timers) clearInterval(t);
-            for (const s of sockets) s.destroy();
-            net.close(() => r());
-          }),
-      });
-    });
-  });
+  return listenNet(
+    path,
+    (s) =>
+      s.once('data', (req) => {
+        const key = /Sec-WebSocket-Key: (.+)\r\n/i.exec(req.toString())?.[1]?.trim() ?? '';
+        const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+        const head = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+        if (mode === 'handshake') return dribble(s, Buffer.from(head));
+        s.write(head);
+        // A text frame announcing 100 bytes, delivered one byte at a time.
+        dribble(s, Buffer.concat([Buffer.from([0x81, 100]), Buffer.alloc(100, 0x61)]));
+      }),
+    () => timers.forEach(clearInterval),
+  );
 }
