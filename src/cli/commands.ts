@@ -165,7 +165,10 @@ Example:
 frame that is not JSON is kept as a comment line. The documented initial messages become the
 $connect script, the first documented reply to each sent message becomes that message's script.
 
-Exit codes: 0 recorded; 2 usage error or the server could not be reached.
+SIGINT/SIGTERM end the recording early; what was recorded is written.
+
+Exit codes: 0 recorded; 2 usage error or the server could not be reached; 130 stopped early by
+SIGINT/SIGTERM (the recording is written).
 
 Example:
   wsconform record kiwi --url ws://localhost:7789/api/events --duration 10000 --out kiwi-live.jsonl

@@ -44,9 +44,15 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const out = resolve(String(opts.out));
   outputFile(out, '--out');
   io.err.write(`record: ${opts.url} for ${duration} ms → ${out}\n`);
+  // SIGINT/SIGTERM end the recording early: what was recorded so far is written, exit 130.
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let recording;
   try {
     recording = await record({
+      signal: interrupt.signal,
       spec,
       url: String(opts.url),
       durationMs: duration,
@@ -62,12 +68,16 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
       return 2;
     }
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   writeFileSync(out, recording.text);
   if ((io.err as NodeJS.WriteStream).isTTY) io.err.write('\n');
   const extra = [recording.unreplayable ? `${recording.unreplayable} frames kept as comments (not JSON)` : '', recording.closedBy ? `closed by the ${recording.closedBy}` : ''].filter(Boolean).join('; ');
-  io.out.write(`recorded ${recording.messages} messages (${recording.nonconforming} not conforming, marked "nonconforming") to ${out}${extra ? `; ${extra}` : ''}\n`);
-  return 0;
+  const stopped = interrupt.signal.aborted ? '; stopped early by a signal' : '';
+  io.out.write(`recorded ${recording.messages} messages (${recording.nonconforming} not conforming, marked "nonconforming") to ${out}${extra ? `; ${extra}` : ''}${stopped}\n`);
+  return interrupt.signal.aborted ? 130 : 0;
 };
 
 export default impl;

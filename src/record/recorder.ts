@@ -45,6 +45,8 @@ export interface RecordOptions {
   onMessage?: (count: number, nonconforming: number) => void;
   /** The default fixture to borrow unrecorded scripts from (default: the built-in one, if any). */
   defaultFixture?: string;
+  /** Aborting it ends the recording early; what was recorded is kept. */
+  signal?: AbortSignal;
 }
 
 /** The result of a recording. */
@@ -127,8 +129,18 @@ export async function record(options: RecordOptions): Promise<Recording> {
     options.onMessage?.(messages, nonconforming);
   }, 250);
   let stop: ReturnType<typeof setTimeout> | undefined;
-  const closedEarly = await Promise.race([conn.closed, new Promise<undefined>((r) => (stop = setTimeout(() => r(undefined), options.durationMs)))]);
+  let onAbort: (() => void) | undefined;
+  const closedEarly = await Promise.race([
+    conn.closed,
+    new Promise<undefined>((r) => {
+      stop = setTimeout(() => r(undefined), options.durationMs);
+      onAbort = () => r(undefined);
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]);
   clearTimeout(stop);
+  if (onAbort) options.signal?.removeEventListener('abort', onAbort);
   for (const t of timers) clearTimeout(t);
   clearInterval(progress);
   if (!closedEarly) await conn.close();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { buildFixture } from '../../src/record/recorder.js';
 import { connect } from '../../src/client/index.js';
 import { loadSpec } from '../../src/spec/load.js';
 import type { Frame } from '../../src/transport/index.js';
-import { runCli } from '../helpers.js';
+import { CLI, ROOT, runCli } from '../helpers.js';
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
@@ -36,6 +37,23 @@ async function transcript(url: string, ms: number, send: unknown[] = []): Promis
 const tmp = () => mkdtempSync(join(tmpdir(), 'wsconform-record-'));
 
 describe('wsconform record', () => {
+  it('ends early on SIGINT, keeps what it recorded, and exits 130', async () => {
+    const original = await serve({ protocol: 'kiwi' });
+    const out = join(tmp(), 'kiwi.jsonl');
+    const child = spawn(process.execPath, [CLI, 'record', 'kiwi', '--url', original.url, '--duration', '60000', '--out', out], { cwd: ROOT });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Once recording has started (its first line is on standard error), interrupt it.
+    await new Promise<void>((r) => child.stderr.once('data', () => setTimeout(r, 500)));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect([code, stderr]).toEqual([130, expect.stringContaining('record: ')]);
+    expect(stdout).toMatch(/^recorded 30 messages \(0 not conforming, marked "nonconforming"\) to .*; stopped early by a signal\n$/);
+    expect(readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('{"at"'))).toHaveLength(30);
+  }, 30_000);
+
   it('records a reference-server run into a fixture whose replay gives the same transcript', async () => {
     const original = await serve({ protocol: 'kiwi' });
     const out = join(tmp(), 'kiwi.jsonl');
