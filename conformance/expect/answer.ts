@@ -1,5 +1,5 @@
 /** Judging the documented answer to bad input: a reply, a close (with a code), or nothing. */
-import { at, levelOf, skip } from '../../src/runner/index.js';
+import { at, skip } from '../../src/runner/index.js';
 import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { BadInputAnswer, Basis } from '../../src/spec/extension.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
@@ -7,12 +7,7 @@ import { closeWithin, describeAbsence, describeClose, lastFrame, liveRequest, op
 
 /** One finding of a single occurrence, carrying the basis of its rule. */
 export function single(message: string, expected: string, actual: string, basis: Basis | undefined, frame?: Frame): Finding {
-  const f: Finding = { message, expected, actual, count: 1, occurrences: frame ? [at(frame)] : [] };
-  if (basis) {
-    f.basis = basis;
-    f.level = levelOf(basis);
-  }
-  return f;
+  return { message, expected, actual, count: 1, occurrences: frame ? [at(frame)] : [], ...(basis ? { basis } : {}) };
 }
 
 /**

@@ -1,7 +1,6 @@
 /** Grouping of deviations: one finding per kind, with a count and the first occurrences. */
 import type { Frame } from '../transport/types.js';
 import type { Basis } from '../spec/extension.js';
-import { levelOf } from './basis.js';
 import type { Finding, Occurrence } from './types.js';
 
 /** How many occurrences a finding keeps. */
@@ -49,10 +48,7 @@ export class Findings {
     let f = this.byKey.get(key);
     if (!f) {
       f = { message: texts.message, expected: texts.expected, actual: texts.actual, count: 0, occurrences: [] };
-      if (texts.basis) {
-        f.basis = texts.basis;
-        f.level = levelOf(texts.basis);
-      }
+      if (texts.basis) f.basis = texts.basis;
       this.byKey.set(key, f);
     }
     f.count++;

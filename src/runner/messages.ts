@@ -49,7 +49,7 @@ export const CONNECTION_ID = '${connectionId}';
 
 /**
  * A client message with this connection's own values: every `${connectionId}` in a string is
- * replaced by `id`, and every field the document lists in `perConnection` gets `id` appended,
+ * replaced by `id`, and every string field the document lists in `perConnection` gets `id` appended,
  * so that traffic a value scopes (a session, a request) stays on the connection that caused it.
  */
 export function personalize(spec: Spec, message: unknown, id: string): unknown {
@@ -65,7 +65,6 @@ export function personalize(spec: Spec, message: unknown, id: string): unknown {
     const record = parent as Record<string, unknown>;
     const v = record[last];
     if (typeof v === 'string' && !v.endsWith(id)) record[last] = `${v}-${id}`;
-    else if (typeof v === 'number') record[last] = `${v}-${id}`;
   }
   return replaced;
 }

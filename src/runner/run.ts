@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { VERSION } from '../cli/version.js';
 import type { Reporter } from '../reporters/types.js';
 import type { Spec } from '../spec/model.js';
-import { validatorFor } from '../spec/validator.js';
+import { validatorFor, type Validator } from '../spec/validator.js';
 import { connect as openConnection } from '../transport/index.js';
 import { personalize } from './messages.js';
 import { PooledConnection, Slots } from './pool.js';
@@ -16,13 +16,13 @@ import type { Connection } from '../transport/types.js';
 import { baselineStatus, type BaselineOption } from './baseline.js';
 import { levelOf, renderBasis, type Basis } from './basis.js';
 import { NotJudged } from './define-check.js';
-import { coverageOf, receivedNames } from './coverage.js';
+import { coverageOf, receivedNames, type Coverage } from './coverage.js';
 import { initialMessagesFor, observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
 import { selectChecks } from './select.js';
 import { presentToken, resolveTargets, tokenOf } from './target.js';
 import { withTranscripts } from './transcript.js';
-import type { CheckConnectOptions, CheckContext, CheckDef, CheckResult, Finding, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
+import type { ChannelTarget, CheckConnectOptions, CheckContext, CheckDef, CheckResult, Finding, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
 
 /** Default waiting time for one expected answer, in ms. */
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -95,6 +95,35 @@ export function withBasis(f: Finding, bases: readonly Basis[]): Finding {
   if (f.basis) return f.level ? f : { ...f, level: levelOf(f.basis) };
   if (bases.length === 1) return { ...f, basis: bases[0], level: levelOf(bases[0]) };
   return { ...f, level: bases.length && bases.every((b) => levelOf(b) === 'SHOULD') ? 'SHOULD' : 'MUST' };
+}
+
+/**
+ * What makes a run unfit to pass whatever its checks say: an interrupt, an observation the target
+ * refused, a stream that showed no event beyond initial messages and pongs, and (when required)
+ * documented messages never seen.
+ */
+async function runProblems(spec: Spec, validator: Validator, primary: ChannelTarget, obs: Observation | undefined, coverage: Coverage, run: { interrupted: boolean; requireCoverage: boolean; token?: string }): Promise<string[]> {
+  const problems: string[] = [];
+  if (run.interrupted) problems.push('interrupted by a signal: the checks still running were stopped and are reported as errors');
+  if (obs) {
+    const opened = await obs.conn.opened;
+    if (!opened.ok) {
+      const refused = (opened.kind === 'http' && (opened.status === 401 || opened.status === 403)) || opened.kind === 'connect-error';
+      problems.push(`the server at ${primary.url} did not accept the observation connection (${opened.detail})${refused && !run.token ? '; give --token' : ''}`);
+    } else {
+      const quiet = new Set([...initialMessagesFor(spec, primary.address).map((m) => m.message), ...(spec.ext.keepalive?.appPing ? [spec.ext.keepalive.appPing.pong] : [])]);
+      const names = receivedNames(spec, validator, [obs.conn]);
+      const events = [...names].filter(([n]) => !quiet.has(n)).reduce((sum, [, c]) => sum + c, 0);
+      if (!events) {
+        const only = names.size ? ` (only ${[...names.keys()].join(', ')})` : '';
+        problems.push(`no stream event was observed in ${obs.observedMs} ms at ${primary.url}${only}: the stream checks had nothing to judge; raise --observe or set --trigger`);
+      }
+    }
+  }
+  if (run.requireCoverage && coverage.neverSeen.length) {
+    problems.push(`--require-coverage: ${coverage.neverSeen.length} documented server message(s) never observed: ${coverage.neverSeen.map((n) => n.name).join(', ')}`);
+  }
+  return problems;
 }
 
 /** Counts verdicts. */
@@ -331,32 +360,12 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   options.signal?.removeEventListener('abort', onInterrupt);
   await flush();
   runAbort.abort();
-  if (observation) await observation.catch(() => undefined);
+  const obs = observation ? await observation.catch(() => undefined) : undefined;
   await Promise.all(allConnections.map((c) => c.close()));
 
   const final = results as CheckResult[];
-  const problems: string[] = [];
-  const obs = observation ? await observation.catch(() => undefined) : undefined;
-  if (obs) {
-    const opened = await obs.conn.opened;
-    if (!opened.ok) {
-      const refused = opened.kind === 'http' && (opened.status === 401 || opened.status === 403) || opened.kind === 'connect-error';
-      problems.push(`the server at ${primary.url} did not accept the observation connection (${opened.detail})${refused && !settings.token ? '; give --token' : ''}`);
-    } else {
-      const quiet = new Set([...initialMessagesFor(spec, primary.address).map((m) => m.message), ...(spec.ext.keepalive?.appPing ? [spec.ext.keepalive.appPing.pong] : [])]);
-      const names = receivedNames(spec, validator, [obs.conn]);
-      const events = [...names].filter(([n]) => !quiet.has(n)).reduce((sum, [, c]) => sum + c, 0);
-      if (!events) {
-        const only = names.size ? ` (only ${[...names.keys()].join(', ')})` : '';
-        problems.push(`no stream event was observed in ${obs.observedMs} ms at ${primary.url}${only}: the stream checks had nothing to judge; raise --observe or set --trigger`);
-      }
-    }
-  }
-  if (interrupted) problems.unshift('interrupted by a signal: the checks still running were stopped and are reported as errors');
   const coverage = coverageOf(spec, validator, allConnections);
-  if (options.requireCoverage && coverage.neverSeen.length) {
-    problems.push(`--require-coverage: ${coverage.neverSeen.length} documented server message(s) never observed: ${coverage.neverSeen.map((n) => n.name).join(', ')}`);
-  }
+  const problems = await runProblems(spec, validator, primary, obs, coverage, { interrupted, requireCoverage: !!options.requireCoverage, token: settings.token });
   const report: RunReport = {
     tool: { name: 'wsconform', version: VERSION },
     spec: spec4report,

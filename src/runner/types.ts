@@ -58,7 +58,7 @@ export interface Finding {
   occurrences: Occurrence[];
   /** The basis of the rule that was judged: the document's sentence, a transport specification or a decision. */
   basis?: Basis;
-  /** The level the basis supports: a rule resting on a decision alone is at most a SHOULD. */
+  /** The level the basis supports (set by the run loop): a rule resting on a decision alone is at most a SHOULD. */
   level?: Level;
 }
 
