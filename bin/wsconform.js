@@ -10,6 +10,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 import('../dist/src/cli/main.js').then(
   async ({ main }) => {
+    // Under npx or an npm script a SIGTERM kills npm's shell, not node: see parent.ts.
+    (await import('../dist/src/cli/parent.js')).stopWithNpmParent();
     process.exitCode = await main(process.argv);
   },
   (err) => {

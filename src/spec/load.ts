@@ -1,14 +1,17 @@
 /**
  * Loads an AsyncAPI 3.0 document with its `x-wsconform` extension into a `Spec`.
  *
- * A user's document is first checked with @asyncapi/parser (loaded lazily; its diagnostics
- * become errors naming file and line). The built-in documents skip that step: a test proves
- * they parse without errors, and the CLI should not pay ~0.5 s per start for it.
+ * A user's document is first checked: with @asyncapi/parser's full diagnostics when it is
+ * installed (an optional peer), else against the official AsyncAPI JSON Schema from
+ * @asyncapi/specs (`document-schema.ts`). Either way an error names file and line. The built-in
+ * documents skip that step: a test proves they pass both, and the CLI should not pay for it on
+ * every start.
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { documentErrors, knownVersions } from './document-schema.js';
 import { SpecError } from './errors.js';
 import type { WsconformExtension } from './extension.js';
 import { NO_PAYLOAD, type ChannelDef, type Direction, type MessageDef, type ServerDef, type Spec } from './model.js';
@@ -18,8 +21,13 @@ type Json = Record<string, unknown>;
 
 /** Options of `loadSpec`. */
 export interface LoadOptions {
-  /** Run @asyncapi/parser on the document (default: only for non-built-in documents). */
+  /** Check the document's AsyncAPI structure (default: only for non-built-in documents). */
   parse?: boolean;
+  /**
+   * How to check it: `parser` needs @asyncapi/parser, `schema` uses the AsyncAPI JSON Schema,
+   * `auto` (the default) uses the parser when it is installed and the schema otherwise.
+   */
+  diagnostics?: 'auto' | 'parser' | 'schema';
 }
 
 interface Source {
@@ -49,8 +57,19 @@ function readSource(file: string): Source {
   return {
     file,
     data,
+    // The line of the key that holds the path's value (a map's value starts at its first key,
+    // one line too late), else of the value, else of the nearest ancestor found.
     lineOf(path) {
       for (let n = path.length; n >= 0; n--) {
+        if (n > 0) {
+          const parent = doc.getIn(path.slice(0, n - 1), true) as unknown;
+          const key = path[n - 1];
+          if (isMap(parent)) {
+            const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+            const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+            if (range) return lineCounter.linePos(range[0]).line;
+          }
+        }
         const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
         if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
       }
@@ -156,14 +175,21 @@ function checkExtension(source: Source, ext: unknown): WsconformExtension {
   return ext as WsconformExtension;
 }
 
-async function parserDiagnostics(file: string): Promise<void> {
-  let mod: { Parser: typeof import('@asyncapi/parser').Parser; fromFile: typeof import('@asyncapi/parser').fromFile };
+type ParserModule = { Parser: typeof import('@asyncapi/parser').Parser; fromFile: typeof import('@asyncapi/parser').fromFile };
+
+/** @asyncapi/parser when it is installed, else undefined. */
+async function optionalParser(): Promise<ParserModule | undefined> {
   try {
-    mod = (await import('@asyncapi/parser')) as never;
-  } catch {
-    throw new SpecError('WSC_SPEC_INVALID', 'checking a custom document needs @asyncapi/parser (npm install @asyncapi/parser)', { file });
+    return (await import('@asyncapi/parser')) as never;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
+    throw err;
   }
-  const { Parser, fromFile } = mod;
+}
+
+async function parserDiagnostics(parser: ParserModule, file: string): Promise<void> {
+  const { Parser, fromFile } = parser;
   const { diagnostics } = await fromFile(new Parser(), file).parse();
   const errors = diagnostics.filter((d) => d.severity === 0);
   if (errors.length) {
@@ -174,6 +200,33 @@ async function parserDiagnostics(file: string): Promise<void> {
       line: first.range ? first.range.start.line + 1 : undefined,
     });
   }
+}
+
+function schemaDiagnostics(source: Source): void {
+  const version = String(source.data.asyncapi);
+  const errors = documentErrors(source.data, version);
+  if (!errors) {
+    throw new SpecError('WSC_SPEC_INVALID', `no AsyncAPI JSON Schema for version ${version} (this wsconform knows ${knownVersions().join(', ')}); install @asyncapi/parser for newer versions`, {
+      file: source.file,
+      line: source.lineOf(['asyncapi']),
+    });
+  }
+  if (errors.length) {
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    throw new SpecError('WSC_SPEC_INVALID', `${first.path.join('.') || 'the document'} ${first.message}${more}`, {
+      file: source.file,
+      line: source.lineOf(first.path),
+    });
+  }
+}
+
+async function checkDocument(source: Source, how: LoadOptions['diagnostics'] = 'auto'): Promise<void> {
+  if (how === 'schema') return schemaDiagnostics(source);
+  const parser = await optionalParser();
+  if (parser) return parserDiagnostics(parser, source.file);
+  if (how === 'parser') throw new SpecError('WSC_SPEC_INVALID', 'the full diagnostics need @asyncapi/parser (npm install @asyncapi/parser)', { file: source.file });
+  return schemaDiagnostics(source);
 }
 
 /** Refuses a document that is not AsyncAPI 3.x, naming its version and what to do. */
@@ -196,7 +249,7 @@ export async function loadSpec(ref: string, options: LoadOptions = {}): Promise<
   const source = readSource(file);
   // The version first: the parser's diagnostics of a 2.x document against 3.0 rules mislead.
   checkVersion(source);
-  if (options.parse ?? !builtin) await parserDiagnostics(file);
+  if (options.parse ?? !builtin) await checkDocument(source, options.diagnostics);
   const spec = buildSpec(source, builtin ? ref : basename(file).replace(/\.(ya?ml|json)$/i, ''));
   if (builtin) parsedBuiltins.set(ref, spec);
   return spec;

@@ -1,6 +1,9 @@
 import { Parser, fromFile } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadSpec } from '../../src/spec/load.js';
 import { BUILTIN_PROTOCOLS, specFile } from '../../src/spec/paths.js';
+import { ROOT } from '../helpers.js';
 
 const parser = new Parser();
 
@@ -12,5 +15,12 @@ describe('the AsyncAPI documents', () => {
     expect(document).toBeDefined();
     expect(document!.version()).toBe('3.0.0');
     expect(document!.messages().length).toBeGreaterThan(0);
+  });
+});
+
+describe('the AsyncAPI JSON Schema check (the one a runtime install has, without @asyncapi/parser)', () => {
+  it.each([...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml'])('%s passes it', async (id) => {
+    const spec = await loadSpec(id.includes('/') ? join(ROOT, id) : id, { parse: true, diagnostics: 'schema' });
+    expect(spec.messages.length).toBeGreaterThan(0);
   });
 });

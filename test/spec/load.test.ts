@@ -16,9 +16,9 @@ function variant(edit: (text: string) => string): string {
   return file;
 }
 
-async function loadError(file: string): Promise<SpecError> {
+async function loadError(file: string, diagnostics?: 'parser' | 'schema'): Promise<SpecError> {
   try {
-    await loadSpec(file);
+    await loadSpec(file, { diagnostics });
   } catch (err) {
     return err as SpecError;
   }
@@ -67,10 +67,30 @@ describe('loadSpec', () => {
     expect(err.message).toContain('x-wsconform.keepalive.appPing names "pongg", which is no message of the document');
   });
 
-  it('reports @asyncapi/parser diagnostics with file and line for an invalid document', async () => {
-    const err = await loadError(variant((t) => t.replace('    action: send', '    action: shout')));
+  it.each(['parser', 'schema'] as const)('reports an invalid document with file and line (%s diagnostics)', async (how) => {
+    const file = variant((t) => t.replace('    action: send', '    action: shout'));
+    const err = await loadError(file, how);
     expect(err.code).toBe('WSC_SPEC_INVALID');
-    expect(err.line).toBeGreaterThan(1);
+    expect(err.file).toBe(file);
+    expect(err.line).toBe(readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('action: shout')) + 1);
+    expect(err.message).toMatch(/action/);
+  });
+
+  it('names the missing field and its parent\'s line without @asyncapi/parser', async () => {
+    const file = variant((t) => t.replace(/^  title: .*\n/m, ''));
+    const err = await loadError(file, 'schema');
+    expect(err.message).toBe(`${file}:${readFileSync(file, 'utf8').split('\n').indexOf('info:') + 1}: info must have required property 'title'`);
+  });
+
+  it('names a field the AsyncAPI schema does not allow, at its own line', async () => {
+    const file = variant((t) => t.replace(/^info:\n/m, 'info:\n  colour: blue\n'));
+    const err = await loadError(file, 'schema');
+    expect(err.message).toBe(`${file}:${readFileSync(file, 'utf8').split('\n').indexOf('  colour: blue') + 1}: info.colour is not allowed here`);
+  });
+
+  it('says which 3.x versions it knows without @asyncapi/parser', async () => {
+    const err = await loadError(variant((t) => t.replace(/^asyncapi: 3\.0\.0$/m, 'asyncapi: 3.9.0')), 'schema');
+    expect(err.message).toContain('no AsyncAPI JSON Schema for version 3.9.0 (this wsconform knows 3.0.0, 3.1.0); install @asyncapi/parser for newer versions');
   });
 
   it('reports a YAML syntax error with its line', async () => {
