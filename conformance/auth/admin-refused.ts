@@ -43,7 +43,7 @@ export default defineCheck({
         return true;
       }),
     );
-    if (!judged.includes(true)) return skip('could not connect with the non-admin token; auth/valid-token reports it');
+    if (!judged.includes(true)) return skip('could not connect with the non-admin token; handshake/upgrade or auth/valid-token reports it');
     return verdictOf(findings.list());
   },
 });

@@ -22,7 +22,8 @@ export default defineCheck({
     let judged = 0;
     for (const conn of conns) {
       for (const f of conn.frames) {
-        if (f.dir !== 'in') continue;
+        // What the server sent: not an error the client noted, not an abnormal closure (1006, no frame).
+        if (f.dir !== 'in' || f.type === 'error' || (f.type === 'close' && f.code === 1006)) continue;
         judged++;
         const text = [f.text, f.reason, f.payload].filter(Boolean).join('\n');
         if (forms.some((s) => text.includes(s))) {

@@ -2,7 +2,7 @@
 import { at, fieldAt, NotJudged, payloadOf, skip } from '../../src/runner/index.js';
 import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { AuthMeans, AuthRule } from '../../src/spec/extension.js';
-import type { Connection, Frame } from '../../src/transport/index.js';
+import type { Connection, Frame, OpenResult } from '../../src/transport/index.js';
 import { closeWithin, describeClose, describeOpenFailure, lastFrame, settleMs, waitForMessage } from './connection.js';
 
 /** A means of presenting a token, in words. */
@@ -12,6 +12,14 @@ export function meansLabel(m: AuthMeans): string {
 
 function finding(message: string, expected: string, actual: string, frame?: Frame): Finding {
   return { message, expected, actual, count: 1, occurrences: frame ? [at(frame)] : [] };
+}
+
+/**
+ * A connection the kit did not try, or one that timed out like the observation connection, says
+ * nothing of authentication: the server answers nobody, and handshake/upgrade reports that.
+ */
+function notTried(r: OpenResult): void {
+  if (!r.ok && (r.kind === 'not-tried' || r.observationUnanswered)) throw new NotJudged(`could not connect (${r.kind === 'timeout' ? `${r.detail}, as on the observation connection` : r.detail}); handshake/upgrade reports it`);
 }
 
 /** Reads the status message's fields, or the finding that it did not come. */
@@ -31,6 +39,7 @@ async function status(ctx: CheckContext, conn: Connection, rule: NonNullable<Aut
 export async function expectAccepted(ctx: CheckContext, conn: Connection, who: string): Promise<Finding[]> {
   const rule = ctx.spec.ext.auth!;
   const r = await conn.opened;
+  notTried(r);
   if (!r.ok) return [finding(`A valid token ${who} was refused`, 'the connection is accepted', describeOpenFailure(r, ctx.settings.timeoutMs), lastFrame(conn))];
   if (rule.statusMessage) {
     const s = await status(ctx, conn, rule.statusMessage, who);
@@ -53,6 +62,7 @@ export async function expectRefused(ctx: CheckContext, conn: Connection, who: st
   const rule = ctx.spec.ext.auth!;
   const { timeoutMs } = ctx.settings;
   const r = await conn.opened;
+  notTried(r);
   if (rule.withoutToken === 'either' && !r.ok && (r.kind === 'connect-error' || r.kind === 'closed' || (r.kind === 'http' && r.status! >= 400 && r.status! < 500))) return [];
   if (rule.withoutToken === 'refuse') {
     const expected = 'the connection is refused (HTTP 401/403 on the upgrade, a close, or a Socket.IO CONNECT_ERROR)';

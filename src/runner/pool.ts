@@ -66,6 +66,10 @@ export class PooledConnection implements Connection {
     slots: Slots | undefined,
     private readonly personalize: (message: unknown) => unknown,
     sleep: (ms: number) => Promise<void>,
+    /** Why not to try at all (the server answers no connection), checked once a slot is free. */
+    hopeless: () => string | undefined = () => undefined,
+    /** Whether the observation connection got no answer either (awaited after a timeout). */
+    observationUnanswered: () => Promise<boolean> = async () => false,
   ) {
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.opened = (async (): Promise<OpenResult> => {
@@ -75,9 +79,16 @@ export class PooledConnection implements Connection {
           release();
           return { ok: false, ms: 0, kind: 'closed', detail: 'closed by the kit before it opened' };
         }
+        const why = hopeless();
+        if (why) {
+          release();
+          this.resolveClosed({ code: 1005, reason: 'not tried', by: 'client', ms: 0 });
+          return { ok: false, ms: 0, kind: 'not-tried', detail: why };
+        }
         const conn = open();
         this.inner = conn;
-        const result = await conn.opened;
+        let result = await conn.opened;
+        if (!result.ok && result.kind === 'timeout' && (await observationUnanswered())) result = { ...result, observationUnanswered: true };
         if (!result.ok && result.kind === 'http' && result.status === 429 && attempt < RETRIES && !this.cancelled) {
           await conn.closed;
           release();

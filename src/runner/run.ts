@@ -203,6 +203,16 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const slots = new Slots(Math.max(2, settings.maxConnections - 1));
   const runId = Math.random().toString(36).slice(2, 6);
   let connections = 0;
+  // A server that never completes the observation's opening (handshake, Engine.IO open, CONNECT,
+  // within --timeout) is not tried again: each later connection would wait its own --timeout in
+  // a queue of slots, and a run would take minutes to say what handshake/upgrade says at once.
+  let unanswered: string | undefined;
+  let observationConn: Connection | undefined;
+  const hopeless = () => unanswered && `not tried: the observation connection got no answer (${unanswered})`;
+  const observationUnanswered = async (): Promise<boolean> => {
+    const r = await observationConn?.opened;
+    return !!r && !r.ok && r.kind === 'timeout';
+  };
   const openFor = (options: CheckConnectOptions & { label: string }): Connection => {
     const address = options.address ?? primary.address;
     const target = channels.find((c) => c.address === address) ?? (address === primary.address ? primary : { address, url: primary.url });
@@ -224,7 +234,15 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       options.label === 'observation' ? undefined : slots,
       (m) => personalize(spec, m, id),
       (ms) => abortableSleep(ms, runAbort.signal),
+      hopeless,
+      options.label === 'observation' ? undefined : observationUnanswered,
     );
+    if (options.label === 'observation') {
+      observationConn = conn;
+      void conn.opened.then((r) => {
+        if (!r.ok && r.kind === 'timeout') unanswered = `${r.detail} within ${options.timeoutMs ?? settings.timeoutMs} ms`;
+      });
+    }
     allConnections.push(conn);
     return conn;
   };

@@ -49,12 +49,24 @@ export interface Frame {
 }
 
 /** Why a connection could not be opened. */
-export type OpenFailureKind = 'refused' | 'unreachable' | 'timeout' | 'http' | 'closed' | 'connect-error' | 'error';
+/** Why a connection could not be opened. `not-tried`: the kit did not try, because an earlier
+ * connection of the run (the observation) got no answer from the server within the timeout. */
+export type OpenFailureKind = 'refused' | 'unreachable' | 'timeout' | 'http' | 'closed' | 'connect-error' | 'error' | 'not-tried';
 
 /** The outcome of opening a connection. */
 export type OpenResult =
   | { ok: true; ms: number; /** Socket.IO: the Engine.IO open handshake. */ handshake?: EngineHandshake }
-  | { ok: false; ms: number; kind: OpenFailureKind; detail: string; status?: number; code?: number; data?: unknown };
+  | {
+      ok: false;
+      ms: number;
+      kind: OpenFailureKind;
+      detail: string;
+      status?: number;
+      code?: number;
+      data?: unknown;
+      /** A timeout while the run's observation connection got no answer either: one cause, the server's. */
+      observationUnanswered?: true;
+    };
 
 /** The Engine.IO open packet's data. */
 export interface EngineHandshake {

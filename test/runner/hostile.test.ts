@@ -119,6 +119,48 @@ describe('a run against a hostile server never hangs', () => {
     expect(report.problems![0]).toMatch(/^no stream event was observed/);
   });
 
+  it('ends within a few --timeouts when the server completes the upgrade and then sends nothing at all', async () => {
+    server = await wsServer('/api/events', () => undefined);
+    const t0 = performance.now();
+    const report = await run('kiwi', server.url, { timeoutMs: 1000, observeMs: 500 });
+    expect(performance.now() - t0).toBeLessThan(5 * 1000 + 500);
+    expect(report.summary.errors).toBe(0);
+    expect(result(report, 'handshake/upgrade').verdict).toBe('pass');
+    expect(result(report, 'ping-pong/app-ping').verdict).toBe('fail');
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems![0]).toMatch(/^no stream event was observed in \d+ ms at ws:\/\/127\.0\.0\.1:\d+\/api\/events: the stream checks had nothing to judge/);
+  });
+
+  describe('Socket.IO', () => {
+    const GEMINI = { token: 'hostile-user', timeoutMs: 1000, observeMs: 500 };
+
+    it('fails handshake/upgrade within --timeout when the WebSocket opens but no Engine.IO open packet follows', async () => {
+      server = await wsServer('/socket.io/', () => undefined);
+      const t0 = performance.now();
+      const report = await run('gemini-chat', server.url.replace('ws://', 'http://').replace('/socket.io/', ''), GEMINI);
+      expect(performance.now() - t0).toBeLessThan(5 * 1000 + 500);
+      const upgrade = result(report, 'handshake/upgrade');
+      expect(upgrade.verdict).toBe('fail');
+      expect(upgrade.findings.map((f) => f.actual)).toEqual(['no Engine.IO open packet after the upgrade within 1000 ms']);
+      // One cause, one finding: every other check skips, none passes on nothing.
+      expect(report.summary).toEqual({ passed: 0, failed: 1, nonStrict: 0, skipped: 28, errors: 0, total: 29 });
+      expect(result(report, 'auth/valid-token').reason).toBe('could not connect (no Engine.IO open packet after the upgrade, as on the observation connection); handshake/upgrade reports it');
+      expect(result(report, 'robustness/invalid-json').reason).toBe('could not connect (not tried: the observation connection got no answer (no Engine.IO open packet after the upgrade within 1000 ms)); handshake/upgrade reports it');
+    });
+
+    it('fails handshake/upgrade within --timeout when the server sends the Engine.IO open but never answers CONNECT', async () => {
+      server = await wsServer('/socket.io/', (ws) => ws.send('0{"sid":"x","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'));
+      const t0 = performance.now();
+      const report = await run('gemini-chat', server.url.replace('ws://', 'http://').replace('/socket.io/', ''), GEMINI);
+      expect(performance.now() - t0).toBeLessThan(5 * 1000 + 500);
+      const upgrade = result(report, 'handshake/upgrade');
+      expect(upgrade.findings.map((f) => f.actual)).toEqual(['no answer to the CONNECT of namespace / within 1000 ms']);
+      // The open packet is a frame the server sent: it rightly holds no token.
+      expect(report.checks.filter((c) => c.verdict === 'pass').map((c) => c.id)).toEqual(['auth/token-not-echoed']);
+      expect(report.summary).toEqual({ passed: 1, failed: 1, nonStrict: 0, skipped: 27, errors: 0, total: 29 });
+    });
+  });
+
   it('throws UnreachableError before any check when the connection is refused at every address', async () => {
     const port = await deadPort();
     const spec = await loadSpec('kiwi');
