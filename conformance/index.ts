@@ -5,6 +5,8 @@
 import type { CheckDef } from '../src/runner/index.js';
 import upgrade from './handshake/upgrade.js';
 import initialMessages from './handshake/initial-messages.js';
+import subprotocol from './handshake/subprotocol.js';
+import opening from './handshake/opening.js';
 import textFrames from './envelope/text-frames.js';
 import jsonObjects from './envelope/json-objects.js';
 import fields from './envelope/fields.js';
@@ -16,6 +18,7 @@ import lifecycle from './ordering/lifecycle.js';
 import accumulation from './ordering/accumulation.js';
 import replyAfterRequest from './ordering/reply-after-request.js';
 import broadcast from './ordering/broadcast.js';
+import operations from './ordering/operations.js';
 import appPing from './ping-pong/app-ping.js';
 import wsPingFrame from './ping-pong/ws-ping-frame.js';
 import serverKeepalive from './ping-pong/server-keepalive.js';
@@ -32,11 +35,14 @@ import invalidJson from './robustness/invalid-json.js';
 import unknownMessage from './robustness/unknown-message.js';
 import nonObjectJson from './robustness/non-object-json.js';
 import oversizedFrame from './robustness/oversized-frame.js';
+import closeCodes from './robustness/close-codes.js';
 
 /** Every check, in the order reports list them. */
 export const CHECKS: readonly CheckDef[] = [
   upgrade,
   initialMessages,
+  subprotocol,
+  opening,
   textFrames,
   jsonObjects,
   fields,
@@ -48,6 +54,7 @@ export const CHECKS: readonly CheckDef[] = [
   accumulation,
   replyAfterRequest,
   broadcast,
+  operations,
   appPing,
   wsPingFrame,
   serverKeepalive,
@@ -64,6 +71,7 @@ export const CHECKS: readonly CheckDef[] = [
   unknownMessage,
   nonObjectJson,
   oversizedFrame,
+  closeCodes,
 ];
 
 /** Looks a check up by id. */

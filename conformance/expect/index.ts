@@ -4,4 +4,5 @@ export * from './auth.js';
 export * from './basis.js';
 export * from './connection.js';
 export * from './heartbeat.js';
+export * from './operations.js';
 export * from './received.js';

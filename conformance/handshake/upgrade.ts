@@ -21,7 +21,7 @@ export default defineCheck({
     const findings = new Findings();
     await Promise.all(
       ctx.channels.map(async (channel) => {
-        const conn = ctx.connect({ address: channel.address });
+        const conn = ctx.connect({ address: channel.address, opening: false });
         const r = await conn.opened;
         const expected = ctx.spec.transport === 'socket.io' ? `the Engine.IO handshake and CONNECT to namespace ${channel.address} within ${ctx.settings.timeoutMs} ms` : `101 Switching Protocols at ${channel.address} within ${ctx.settings.timeoutMs} ms`;
         if (!r.ok) {

@@ -10,9 +10,10 @@ import { atIn, describeAbsence, lastFrame, openOrSkip, replyBasis, replyRequired
 /** The client messages with documented replies this run may send: triggers first, in order. */
 export function requestsToSend(ctx: Pick<CheckContext, 'spec' | 'settings'>): { send: string[]; withheld: string[] } {
   const { spec, settings } = ctx;
-  // The keepalive ping is judged by ping-pong/app-ping: one missing pong is one finding.
-  const ping = spec.ext.keepalive?.appPing?.ping;
-  const ordered = [...new Set([...(spec.ext.triggers ?? []).map((t) => t.message), ...spec.replies.keys()])].filter((m) => m !== ping && spec.replies.get(m)?.length);
+  // The keepalive ping is judged by ping-pong/app-ping, the opening's messages by
+  // handshake/opening: one missing answer is one finding.
+  const judgedElsewhere = elsewhere(spec);
+  const ordered = [...new Set([...(spec.ext.triggers ?? []).map((t) => t.message), ...spec.replies.keys()])].filter((m) => !judgedElsewhere.has(m) && spec.replies.get(m)?.length);
   const admin = new Set(spec.ext.auth?.admin?.messages ?? []);
   const writes = new Set(spec.ext.auth?.writes ?? []);
   for (const t of spec.ext.triggers ?? []) (t.needs === 'admin' ? admin : t.needs === 'token' ? writes : new Set()).add(t.message);
@@ -26,6 +27,12 @@ export function requestsToSend(ctx: Pick<CheckContext, 'spec' | 'settings'>): { 
   return { send, withheld };
 }
 
+/** Client messages whose answers other checks judge: the keepalive ping, the opening's messages. */
+function elsewhere(spec: Spec): Set<string> {
+  const ping = spec.ext.keepalive?.appPing?.ping;
+  return new Set([...(ping ? [ping] : []), ...(spec.ext.opening?.steps ?? []).map((s) => s.send)]);
+}
+
 export default defineCheck({
   id: 'request-response/replies',
   category: 'request-response',
@@ -34,10 +41,10 @@ export default defineCheck({
   requirement: 'Each documented client message the run may send gets one of its documented replies within the timeout.',
   basis: (spec) => distinctBases([...spec.replies.keys()].map((r) => replyBasis(spec, r))),
   appliesTo: (spec) => {
-    const ping = spec.ext.keepalive?.appPing?.ping;
-    const requests = [...spec.replies].filter(([m, r]) => r.length && m !== ping);
+    const skipped = elsewhere(spec);
+    const requests = [...spec.replies].filter(([m, r]) => r.length && !skipped.has(m));
     if (requests.length) return true;
-    return spec.replies.size ? `the only client message with a reply is the keepalive ${ping} (ping-pong/app-ping judges it)` : 'the document gives no client message a reply';
+    return spec.replies.size ? `the only client messages with a reply are the keepalive ping and the opening (${[...skipped].join(', ')}), which ping-pong/app-ping and handshake/opening judge` : 'the document gives no client message a reply';
   },
   async run(ctx) {
     const { send, withheld } = requestsToSend(ctx);

@@ -11,6 +11,7 @@ export type { Basis };
 
 /** The level a rule's basis supports: a decision alone is at most a SHOULD. */
 export function levelOf(basis: Basis | undefined): Level {
+  if (basis?.level === 'SHOULD') return 'SHOULD';
   return basis && basis.decision !== undefined && !basis.quote && !basis.spec ? 'SHOULD' : 'MUST';
 }
 
@@ -63,6 +64,10 @@ export const TRANSPORT = {
   upgrade: {
     spec: 'RFC 6455 §4.2.2',
     quote: 'If the server chooses to accept the incoming connection, it MUST reply with a valid HTTP response indicating the following. 1. A Status-Line with a 101 response code',
+  },
+  subprotocol: {
+    spec: 'RFC 6455 §4.2.2',
+    quote: "The value chosen MUST be derived from the client's handshake, specifically by selecting one of the values from the |Sec-WebSocket-Protocol| field that the server is willing to use for this connection (if any).",
   },
   socketioConnect: {
     spec: 'Socket.IO protocol v5, Connection to a namespace',

@@ -70,6 +70,8 @@ export class PooledConnection implements Connection {
     hopeless: () => string | undefined = () => undefined,
     /** Whether the observation connection got no answer either (awaited after a timeout). */
     observationUnanswered: () => Promise<boolean> = async () => false,
+    /** The document's opening, performed once the transport is open: its failure, if it failed. */
+    afterOpen?: (conn: Connection) => Promise<Extract<OpenResult, { ok: false }> | undefined>,
   ) {
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.opened = (async (): Promise<OpenResult> => {
@@ -88,6 +90,13 @@ export class PooledConnection implements Connection {
         const conn = open();
         this.inner = conn;
         let result = await conn.opened;
+        if (result.ok && afterOpen) {
+          const failed = await afterOpen(conn);
+          if (failed) {
+            if (conn.isOpen()) void conn.close();
+            result = failed;
+          }
+        }
         if (!result.ok && result.kind === 'timeout' && (await observationUnanswered())) result = { ...result, observationUnanswered: true };
         if (!result.ok && result.kind === 'http' && result.status === 429 && attempt < RETRIES && !this.cancelled) {
           await conn.closed;

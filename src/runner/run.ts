@@ -20,6 +20,7 @@ import { coverageOf, receivedNames, type Coverage } from './coverage.js';
 import { initialMessagesFor, observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
 import { selectChecks } from './select.js';
+import { performOpening } from './opening.js';
 import { presentToken, resolveTargets, tokenOf } from './target.js';
 import { withTranscripts } from './transcript.js';
 import type { ChannelTarget, CheckConnectOptions, CheckContext, CheckDef, CheckResult, Finding, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
@@ -219,6 +220,9 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     const credential = options.as ?? 'best';
     const token = tokenOf(credential, settings);
     const id = `wsc${runId}${++connections}`;
+    const { openingPayload, ...presented } = presentToken(spec, token, typeof credential === 'object' ? credential.means : undefined);
+    const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+    const opening = spec.ext.opening?.steps.length && options.opening !== false;
     const conn = new PooledConnection(
       options.label,
       target.url,
@@ -226,16 +230,18 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
         openConnection(spec.transport, {
           url: target.url,
           namespace: spec.transport === 'socket.io' ? address : undefined,
-          timeoutMs: options.timeoutMs ?? settings.timeoutMs,
+          timeoutMs,
           nameOf,
           label: options.label,
-          ...presentToken(spec, token, typeof credential === 'object' ? credential.means : undefined),
+          protocols: options.protocols ?? spec.ext.subprotocol?.offer,
+          ...presented,
         }),
       options.label === 'observation' ? undefined : slots,
       (m) => personalize(spec, m, id),
       (ms) => abortableSleep(ms, runAbort.signal),
       hopeless,
       options.label === 'observation' ? undefined : observationUnanswered,
+      opening ? (c) => performOpening(spec, c, timeoutMs, openingPayload) : undefined,
     );
     if (options.label === 'observation') {
       observationConn = conn;

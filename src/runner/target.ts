@@ -52,7 +52,7 @@ export function tokenOf(credential: Credential, settings: RunSettings): string |
 }
 
 /** The connect options that present `token` by `means` (default: the document's first means). */
-export function presentToken(spec: Spec, token: string | undefined, means?: AuthMeans): Pick<ConnectOptions, 'headers' | 'query' | 'auth'> {
+export function presentToken(spec: Spec, token: string | undefined, means?: AuthMeans): Pick<ConnectOptions, 'headers' | 'query' | 'auth'> & { openingPayload?: { path: string; token: string } } {
   const how = means ?? spec.ext.auth?.means[0];
   if (!token || !how) return {};
   const name = how.name ?? 'token';
@@ -63,5 +63,7 @@ export function presentToken(spec: Spec, token: string | undefined, means?: Auth
       return { query: { [name]: token } };
     case 'socketio-auth':
       return { auth: { [name]: token } };
+    case 'opening-payload':
+      return { openingPayload: { path: name, token } };
   }
 }

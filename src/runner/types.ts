@@ -102,6 +102,10 @@ export interface CheckConnectOptions {
   as?: Credential;
   /** Handshake timeout (default: the run's timeout). */
   timeoutMs?: number;
+  /** `false`: do not perform the document's opening (the probes that test it). Default true. */
+  opening?: boolean;
+  /** The subprotocols to offer instead of the document's (`[]`: offer none). */
+  protocols?: string[];
 }
 
 /** The shared observation: one connection that sent the triggers and listened for `observeMs`. */

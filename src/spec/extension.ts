@@ -64,8 +64,100 @@ export interface WsconformExtension {
    * another's connection. A string payload value may also say `${connectionId}`.
    */
   perConnection?: string[];
+  /** The WebSocket subprotocol (`Sec-WebSocket-Protocol`) the client offers and the server selects. */
+  subprotocol?: SubprotocolRule;
+  /**
+   * Client messages every connection sends first, each answered by the server before anything
+   * else happens (e.g. `connection_init` → `connection_ack`). Every connection of a run performs
+   * it, except the probes that test what happens without it.
+   */
+  opening?: OpeningRule;
+  /**
+   * Operations a client message starts and an id field correlates: the server's messages for that
+   * id, which end it, and what may come after (nothing).
+   */
+  operations?: OperationRule[];
+  /** Close codes the document requires per violation; a run provokes each on its own connection. */
+  closeCodes?: CloseCodeRule[];
   /** Free-form notes: where the document was ambiguous and what was decided. */
   decisions?: string[];
+}
+
+/** The subprotocol a connection negotiates (RFC 6455 §1.9, §4.2.2). */
+export interface SubprotocolRule {
+  /** The subprotocols the client offers, in order of preference. */
+  offer: string[];
+  /** A connection that offers none of them is refused (an HTTP 4xx, or a close with `refusalCode`). */
+  required?: boolean;
+  /** The close code of that refusal, when the document names one. */
+  refusalCode?: number;
+  basis?: Basis;
+  /** The basis of `required` and `refusalCode`, when it is not `basis`. */
+  requiredBasis?: Basis;
+}
+
+/** The opening every connection performs. */
+export interface OpeningRule {
+  /** The steps, in order: a client message, then one of its replies. */
+  steps: OpeningStep[];
+  /** The server closes a connection that has not completed the opening within this many ms. */
+  serverTimeoutMs?: number;
+  basis?: Basis;
+}
+
+/** One step of the opening. */
+export interface OpeningStep {
+  /** Wire name of the client message sent. */
+  send: string;
+  /** Its payload (default: the message's first example). */
+  payload?: unknown;
+  /** Wire names of the server messages that complete the step (any one of them). */
+  expect: string[];
+  /** Whether the server may send nothing else before the reply (default false). */
+  exclusive?: boolean;
+  basis?: Basis;
+}
+
+/** An operation: started by a client message, its server messages correlated by an id. */
+export interface OperationRule {
+  /** A short identifier, used in reports, e.g. `subscription`. */
+  id: string;
+  /** Wire name of the client message that starts an operation. */
+  start: string;
+  /** Dotted path of the id in the start message (and, by default, in the server's messages). */
+  idField: string;
+  /** Dotted path of the id in the server's messages, when it differs. */
+  replyIdField?: string;
+  /** Server messages that may come any number of times while the operation runs. */
+  during?: string[];
+  /** Server messages that end the operation (any one of them, once). */
+  end: string[];
+  /** A client message that ends the operation from the client's side (its id at `idField`). */
+  cancel?: string;
+  /** The start payload (default: the start message's first example); its id is replaced. */
+  payload?: unknown;
+  /**
+   * Whether the operation started with `payload` ends on its own (a query), so a run waits for
+   * its end; `false` for one that runs until cancelled (a subscription). Default true.
+   */
+  ends?: boolean;
+  basis?: Basis;
+  /** The document's sentence that nothing follows an end or a cancel (default: `basis`). */
+  stopBasis?: Basis;
+}
+
+/** A close code the document requires for a violation the runner can provoke. */
+export interface CloseCodeRule {
+  /**
+   * `before-opening`: an operation started before the opening completed; `no-opening`: the
+   * opening never sent (the server's `opening.serverTimeoutMs`); `second-opening`: the opening's
+   * first message sent again; `duplicate-id`: an operation started with the id of one still
+   * running (the first of `operations` whose `ends` is false, else the first).
+   */
+  violation: 'before-opening' | 'no-opening' | 'second-opening' | 'duplicate-id';
+  /** The close code required. */
+  code: number;
+  basis?: Basis;
 }
 
 /**
@@ -84,6 +176,8 @@ export interface Basis {
   spec?: string;
   /** The id of the decision (DECISIONS.md, or the document's own decision notes). */
   decision?: string;
+  /** `SHOULD` when the sentence itself only recommends ("should be sent"): a finding grades SHOULD. */
+  level?: 'SHOULD';
 }
 
 /** What answers a client message. */
@@ -219,6 +313,7 @@ export interface KeepaliveRule {
     pongFields?: string[];
     basis?: Basis;
   };
+
   /** The server sends WebSocket ping frames at this interval (milliseconds). */
   serverPing?: { intervalMs: number; timeoutMs?: number; basis?: Basis };
   /** Whether the server must answer WebSocket ping frames with pong frames (RFC 6455 5.5.2). Default true. */
@@ -277,9 +372,12 @@ export interface AuthRule {
 
 /** One way of presenting a token. */
 export interface AuthMeans {
-  /** How the token travels. */
-  in: 'bearer-header' | 'query' | 'socketio-auth';
-  /** Query parameter or `auth` object key holding the token (default `token`). */
+  /**
+   * How the token travels; `opening-payload`: in the payload of the opening's first message (at
+   * the dotted path `name`).
+   */
+  in: 'bearer-header' | 'query' | 'socketio-auth' | 'opening-payload';
+  /** Query parameter, `auth` object key or payload path holding the token (default `token`). */
   name?: string;
 }
 

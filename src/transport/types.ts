@@ -55,7 +55,14 @@ export type OpenFailureKind = 'refused' | 'unreachable' | 'timeout' | 'http' | '
 
 /** The outcome of opening a connection. */
 export type OpenResult =
-  | { ok: true; ms: number; /** Socket.IO: the Engine.IO open handshake. */ handshake?: EngineHandshake }
+  | {
+      ok: true;
+      ms: number;
+      /** Socket.IO: the Engine.IO open handshake. */
+      handshake?: EngineHandshake;
+      /** WebSocket: the subprotocol the server selected ('' for none). */
+      protocol?: string;
+    }
   | {
       ok: false;
       ms: number;
@@ -98,6 +105,8 @@ export interface ConnectOptions {
   query?: Record<string, string>;
   /** Socket.IO: the handshake `auth` object. */
   auth?: Record<string, unknown>;
+  /** WebSocket: the subprotocols offered (`Sec-WebSocket-Protocol`). */
+  protocols?: string[];
   /** Handshake timeout: upgrade plus (Socket.IO) Engine.IO open and namespace connect. */
   timeoutMs: number;
   /** The largest frame the client accepts; a larger one is a client-side error and a close. */

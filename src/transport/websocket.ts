@@ -9,7 +9,7 @@ export class WebSocketConnection extends BaseConnection {
     super(options);
     let ws: WebSocket;
     try {
-      ws = new WebSocket(withQuery(options.url, options.query), {
+      ws = new WebSocket(withQuery(options.url, options.query), options.protocols ?? [], {
         headers: options.headers,
         handshakeTimeout: options.timeoutMs,
         maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
@@ -35,7 +35,7 @@ export class WebSocketConnection extends BaseConnection {
       timer = setTimeout(() => fail('no answer to the opening handshake'), 500);
     }, options.timeoutMs + 25);
     void this.opened.then(() => clearTimeout(timer));
-    ws.on('open', () => this.settleOpen({ ok: true, ms: this.now() }));
+    ws.on('open', () => this.settleOpen({ ok: true, ms: this.now(), protocol: ws.protocol }));
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {
         this.record({ dir: 'in', type: 'binary', bytes: data.length, text: data.subarray(0, 64).toString('hex') });

@@ -37,7 +37,7 @@ beforeAll(async () => {
     const r = await runCli(['run', 'kiwi', '--url', server.url, '--timeout', '1000', '--observe', '400', '--reporter', `html:${htmlFile}`, '--reporter', `json:${join(dir, 'report.json')}`]);
     // File reporters only: nothing on standard output, one summary line on standard error.
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toMatch(/^wsconform: kiwi: 13 passed, 1 failed, 15 skipped, 0 non-strict, 0 errors \(\d+ ms\); reports: .*report\.html, .*report\.json\n$/);
+    expect(r.stderr).toMatch(/^wsconform: kiwi: 13 passed, 1 failed, 19 skipped, 0 non-strict, 0 errors \(\d+ ms\); reports: .*report\.html, .*report\.json\n$/);
   } finally {
     await server.close();
   }
@@ -60,11 +60,11 @@ const check = (id: string) => page.locator(`section.check[id="check-${id}"]`);
 
 describe('the html report, rendered in Chromium', () => {
   it('shows the counts per verdict, the server url and the tool version', async () => {
-    expect(report.summary).toEqual({ passed: 13, failed: 1, nonStrict: 0, skipped: 15, errors: 0, total: 29 });
-    expect(await page.locator('#summary li').allTextContents()).toEqual(['13 passed', '1 failed', '0 non-strict', '15 skipped', '0 errors', '29 checks']);
+    expect(report.summary).toEqual({ passed: 13, failed: 1, nonStrict: 0, skipped: 19, errors: 0, total: 33 });
+    expect(await page.locator('#summary li').allTextContents()).toEqual(['13 passed', '1 failed', '0 non-strict', '19 skipped', '0 errors', '33 checks']);
     expect(await page.locator('dd.url').textContent()).toBe(report.url);
     expect(await page.locator('dd.tool').textContent()).toBe(`wsconform ${report.tool.version}`);
-    expect(await page.locator('section.check').count()).toBe(29);
+    expect(await page.locator('section.check').count()).toBe(33);
   });
 
   it("shows a failing check's verdict, requirement, expected and actual", async () => {
@@ -102,12 +102,12 @@ describe('the html report, rendered in Chromium', () => {
   it('hides the passing checks when the pass filter is unticked, and shows them again', async () => {
     await page.locator('input[data-filter="pass"]').click();
     expect(await page.locator('section.check[data-verdict="pass"]:visible').count()).toBe(0);
-    expect(await page.locator('section.check:visible').count()).toBe(16);
-    expect(await page.locator('#shown').textContent()).toBe('16');
+    expect(await page.locator('section.check:visible').count()).toBe(20);
+    expect(await page.locator('#shown').textContent()).toBe('20');
     await page.locator('#show-problems').click();
     expect(await page.locator('section.check:visible').evaluateAll((els) => els.map((e) => e.id))).toEqual(['check-envelope/timestamps']);
     await page.locator('#show-all').click();
-    expect(await page.locator('section.check:visible').count()).toBe(29);
+    expect(await page.locator('section.check:visible').count()).toBe(33);
   });
 
   it('made no network request: the page is the only thing loaded', async () => {

@@ -40,12 +40,18 @@ afterEach(async () => {
   servers = [];
 });
 
+/** The prose an example document was written from. */
+const EXAMPLE_SOURCE: Record<string, string> = { 'examples/graphql-transport-ws.asyncapi.yaml': 'examples/sources/graphql-transport-ws.md' };
+
 describe('evidence quotes the document being tested, never another one', () => {
-  for (const ref of [...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml']) {
+  for (const ref of [...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml', 'examples/graphql-transport-ws.asyncapi.yaml']) {
     it(`${ref}: every basis quotes its own document (and, for a built-in, its source prose), a transport specification or a recorded decision`, async () => {
       const spec = await loadSpec(ref);
       const own = squash(strings(parse(readFileSync(spec.file, 'utf8'))).join('\n'));
-      const prose = SOURCE[ref] ? squash(readFileSync(join(ROOT, 'asyncapi/sources', `${SOURCE[ref]}.md`), 'utf8')) : undefined;
+      const proseFile = SOURCE[ref] ? join(ROOT, 'asyncapi/sources', `${SOURCE[ref]}.md`) : EXAMPLE_SOURCE[ref] ? join(ROOT, EXAMPLE_SOURCE[ref]) : undefined;
+      const prose = proseFile ? squash(readFileSync(proseFile, 'utf8')) : undefined;
+      // A user document records its decisions in x-wsconform.decisions, as "id: what and why".
+      const ownDecisions = new Set((spec.ext.decisions ?? []).map((d) => d.split(':')[0]));
       const bases: { where: string; basis: Basis }[] = [];
       for (const c of CHECKS) if (c.appliesTo(spec) === true) for (const basis of c.basis(spec)) bases.push({ where: c.id, basis });
       for (const m of spec.messages) if (m.direction === 'receive') bases.push({ where: `schema of ${m.name}`, basis: schemaBasis(spec, m.name)! });
@@ -54,11 +60,12 @@ describe('evidence quotes the document being tested, never another one', () => {
       for (const { where, basis } of bases) {
         if (basis.spec && !TRANSPORT_SPECS.test(basis.spec)) wrong.push(`${where}: unknown specification ${basis.spec}`);
         if (basis.decision !== undefined && SOURCE[ref] && !decisions.has(basis.decision)) wrong.push(`${where}: no decision ${basis.decision} in DECISIONS.md`);
+        if (basis.decision !== undefined && !SOURCE[ref] && !basis.decision.startsWith('kit-') && !ownDecisions.has(basis.decision)) wrong.push(`${where}: no decision ${basis.decision} in the document's x-wsconform.decisions`);
         if (basis.quote && !basis.spec) {
           if (!own.includes(squash(basis.quote))) wrong.push(`${where}: "${basis.quote}" is not in ${spec.file}`);
           // Quotes the kit wrote into x-wsconform come from the prose; summaries may paraphrase it.
           const fromRule = !where.startsWith('schema of ');
-          if (prose && fromRule && !prose.includes(squash(basis.quote.replace(/^"|"$/g, '')))) wrong.push(`${where}: "${basis.quote}" is not in asyncapi/sources/${SOURCE[ref]}.md`);
+          if (prose && fromRule && !prose.includes(squash(basis.quote.replace(/^"|"$/g, '')))) wrong.push(`${where}: "${basis.quote}" is not in ${proseFile}`);
         }
         if (!basis.quote && !basis.spec && basis.decision === undefined && !basis.source) wrong.push(`${where}: an empty basis`);
       }
@@ -149,7 +156,7 @@ describe('checks do not contaminate each other', () => {
     const full = await runSuite(spec, CHECKS, options);
     const only = await runSuite(spec, CHECKS, { ...options, only: ['ordering'] });
     for (const id of only.checks.map((c) => c.id)) expect([id, findings(only, id)]).toEqual([id, findings(full, id)]);
-    expect(only.checks.map((c) => c.id)).toEqual(['ordering/sequence', 'ordering/lifecycle', 'ordering/accumulation', 'ordering/reply-after-request', 'ordering/broadcast']);
+    expect(only.checks.map((c) => c.id)).toEqual(['ordering/sequence', 'ordering/lifecycle', 'ordering/accumulation', 'ordering/reply-after-request', 'ordering/broadcast', 'ordering/operations']);
     expect(findings(full, 'ordering/accumulation').length).toBe(1);
   });
 

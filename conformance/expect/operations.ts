@@ -1,0 +1,53 @@
+/** Operations correlated by an id (`x-wsconform.operations`): starting one, and its messages. */
+import { fieldAt, outgoing, payloadOf, withField } from '../../src/runner/index.js';
+import type { CheckContext } from '../../src/runner/index.js';
+import type { OperationRule } from '../../src/spec/extension.js';
+import type { Spec } from '../../src/spec/model.js';
+import type { Connection, Frame } from '../../src/transport/index.js';
+
+/** A fresh operation id for this run. */
+export function operationId(rule: OperationRule): string {
+  return `wsc-${rule.id}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A client message of an operation (its start, or its cancel) with `id` at the id field. */
+export function operationMessage(spec: Spec, name: string, idField: string, id: string, payload?: unknown): unknown {
+  const message = outgoing(spec, name, payload);
+  if (spec.transport === 'socket.io') {
+    const [event, body] = message as [string, unknown];
+    return [event, withField(body, idField, id)];
+  }
+  return withField(message, idField, id);
+}
+
+/** Starts an operation; resolves with the frame sent and the id as sent (after per-connection values). */
+export function startOperation(ctx: CheckContext, conn: Connection, rule: OperationRule, id = operationId(rule)): { sent: Frame; id: unknown } | undefined {
+  const sent = conn.send(operationMessage(ctx.spec, rule.start, rule.idField, id, rule.payload));
+  if (!sent) return undefined;
+  const message = ctx.spec.transport === 'socket.io' ? (sent.message as unknown[])[1] : sent.message;
+  return { sent, id: fieldAt(message, rule.idField) };
+}
+
+/** The operation id a server frame carries, if any. */
+export function idOf(spec: Spec, rule: OperationRule, frame: Frame): unknown {
+  if (frame.dir !== 'in' || frame.message === undefined) return undefined;
+  return fieldAt(payloadOf(spec, frame.message), rule.replyIdField ?? rule.idField);
+}
+
+/** The server frames of one operation, from frame `from` on. */
+export function framesOf(spec: Spec, rule: OperationRule, conn: Connection, id: unknown, from = 0): Frame[] {
+  return conn.frames.filter((f) => f.index >= from && idOf(spec, rule, f) === id);
+}
+
+/**
+ * Waits until the server has read everything sent so far: an application ping's pong where the
+ * document has one (a server answers in order), else a settling pause.
+ */
+export async function barrier(ctx: CheckContext, conn: Connection, settle: number): Promise<void> {
+  const ping = ctx.spec.ext.keepalive?.appPing;
+  if (ping) {
+    const sent = conn.send(outgoing(ctx.spec, ping.ping, ping.payload));
+    if (sent && (await conn.waitFor((f) => f.dir === 'in' && f.name === ping.pong, ctx.settings.timeoutMs, sent.index + 1))) return;
+  }
+  await ctx.sleep(settle);
+}

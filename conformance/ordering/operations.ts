@@ -1,0 +1,77 @@
+// Operations correlated by an id. graphql-transport-ws, "Subscribe": "This message provides a
+// unique ID field to connect published messages to the operation requested by this message";
+// "Next": "After all results have been emitted, the `Complete` message will follow"; "Complete",
+// Client -> Server: "No further events, relevant to the original subscription, should be sent
+// through."
+import { Findings, at, basisOf, defineCheck, verdictOf } from '../../src/runner/index.js';
+import type { OperationRule } from '../../src/spec/extension.js';
+import type { CheckContext, Finding } from '../../src/runner/index.js';
+import { barrier, describeClose, framesOf, lastFrame, openOrSkip, operationMessage, settleMs, startOperation } from '../expect/index.js';
+
+async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings: Findings): Promise<boolean> {
+  const basis = basisOf(rule, `x-wsconform.operations[${i}]`);
+  const stop = rule.stopBasis ?? basis;
+  const conn = ctx.connect({});
+  if (!(await openOrSkip(conn, ctx)).ok) return false;
+  const started = startOperation(ctx, conn, rule);
+  if (!started) return false;
+  const { sent, id } = started;
+  const ends = new Set(rule.end);
+  const allowed = new Set([...(rule.during ?? []), ...rule.end]);
+  const add = (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame = lastFrame(conn)) => findings.add(`${rule.id}:${key}`, { ...f }, at(frame));
+  const settle = settleMs(ctx) * 2;
+  let cancelledAt: number | undefined;
+  if (rule.ends !== false) {
+    const end = await conn.waitFor((f) => f.dir === 'in' && (f.type === 'close' || (f.name !== undefined && ends.has(f.name) && framesOf(ctx.spec, rule, conn, id, f.index).length > 0)), ctx.settings.timeoutMs, sent.index + 1);
+    if (!end || end.type === 'close') {
+      const closed = end ? await conn.closed : undefined;
+      add('no-end', { message: `The ${rule.id} operation never ended`, expected: `${rule.end.join(' or ')} with its id within ${ctx.settings.timeoutMs} ms`, actual: closed ? describeClose(closed) : `no ${rule.end.join(' or ')}`, basis });
+      await conn.close();
+      return true;
+    }
+    await ctx.sleep(settle);
+  } else {
+    const first = await conn.waitFor((f) => f.dir === 'in' && f.index > sent.index && framesOf(ctx.spec, rule, conn, id, f.index).length > 0, ctx.settings.timeoutMs, sent.index + 1);
+    if (first && rule.cancel && conn.isOpen()) {
+      const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.idField, String(id)));
+      // What the server had under way when it read the cancel may still arrive (a value the
+      // stream had already produced): the window opens a settling pause after the barrier.
+      await barrier(ctx, conn, settle);
+      await ctx.sleep(settle);
+      cancelledAt = conn.frames.length;
+      await ctx.sleep(settle);
+      const late = framesOf(ctx.spec, rule, conn, id, cancelledAt);
+      if (cancel && late.length) add('after-cancel', { message: `${late[0].name ?? 'A message'} came for the ${rule.id} operation after the client's ${rule.cancel}`, expected: `nothing for the operation once the server has read ${rule.cancel} and settled`, actual: `${late.length} message(s) after it`, basis: stop }, late[0]);
+    } else if (!first) {
+      await conn.close();
+      return false;
+    }
+  }
+  const mine = framesOf(ctx.spec, rule, conn, id, sent.index + 1);
+  const odd = mine.find((f) => f.name === undefined || !allowed.has(f.name));
+  if (odd) add('unexpected', { message: `The ${rule.id} operation got ${odd.name ?? 'an unnamed message'}`, expected: `only ${[...allowed].join(', ')} with its id`, actual: odd.name ?? odd.text ?? '', basis }, odd);
+  const endAt = mine.findIndex((f) => f.name !== undefined && ends.has(f.name));
+  if (endAt >= 0 && endAt < mine.length - 1) {
+    const after = mine[endAt + 1];
+    add('after-end', { message: `${after.name ?? 'A message'} came for the ${rule.id} operation after its ${mine[endAt].name}`, expected: `nothing for the operation after ${rule.end.join(' or ')}`, actual: `${mine.length - endAt - 1} message(s) after it`, basis: stop }, after);
+  }
+  await conn.close();
+  return true;
+}
+
+export default defineCheck({
+  id: 'ordering/operations',
+  category: 'ordering',
+  level: 'MUST',
+  description: 'Starts each documented operation and follows its id',
+  requirement:
+    'The messages for an operation id are only the documented ones; an operation that ends does so with one documented end message, after which nothing comes for its id; after the client cancels one, nothing more comes for its id once the server has read the cancel.',
+  basis: (spec) => (spec.ext.operations ?? []).flatMap((r, i) => [basisOf(r, `x-wsconform.operations[${i}]`), ...(r.stopBasis ? [r.stopBasis] : [])]),
+  appliesTo: (spec) => (spec.ext.operations?.length ? true : 'the document has no operations correlated by an id'),
+  async run(ctx) {
+    const findings = new Findings();
+    const judged = await Promise.all(ctx.spec.ext.operations!.map((rule, i) => judge(ctx, rule, i, findings)));
+    if (!judged.includes(true)) return { verdict: 'skip', reason: 'no operation could be started and followed (could not connect, or the server sent nothing for it)' };
+    return verdictOf(findings.list());
+  },
+});

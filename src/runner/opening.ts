@@ -1,0 +1,63 @@
+/**
+ * The opening a document requires of every connection (`x-wsconform.opening`): each step sends a
+ * client message and waits for one of its replies. The runner performs it on every connection
+ * of a run before the check sees it open, so a check judges the session, not the handshake; the
+ * checks that judge the opening itself (handshake/opening, robustness/close-codes) ask for a
+ * connection without it.
+ */
+import type { OpeningStep } from '../spec/extension.js';
+import type { Spec } from '../spec/model.js';
+import type { Connection, Frame, OpenResult } from '../transport/index.js';
+import { outgoing } from './messages.js';
+
+/** Sets a dotted path inside a (copied) object payload. */
+export function withField(payload: unknown, dotted: string, value: unknown): Record<string, unknown> {
+  const root: Record<string, unknown> = payload && typeof payload === 'object' && !Array.isArray(payload) ? structuredClone(payload as Record<string, unknown>) : {};
+  const parts = dotted.split('.');
+  let node = root;
+  for (const key of parts.slice(0, -1)) {
+    const next = node[key];
+    node = node[key] = next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+  }
+  node[parts[parts.length - 1]] = value;
+  return root;
+}
+
+/** The message a step sends, with the token at its payload path when the document says so. */
+export function openingMessage(spec: Spec, step: OpeningStep, index: number, token?: { path: string; token: string }): unknown {
+  const message = outgoing(spec, step.send, step.payload);
+  if (index !== 0 || !token) return message;
+  if (spec.transport === 'socket.io') {
+    const [name, body] = message as [string, unknown];
+    return [name, withField(body, token.path, token.token)];
+  }
+  // The payload path is inside the message (e.g. `payload.token` of connection_init).
+  return withField(message, token.path, token.token);
+}
+
+/** What ended a step that did not complete, as an open failure. */
+function failure(conn: Connection, step: OpeningStep, reply: Frame | null, timeoutMs: number): Extract<OpenResult, { ok: false }> {
+  const close = reply?.type === 'close' ? reply : [...conn.frames].reverse().find((f) => f.dir === 'in' && f.type === 'close');
+  if (close || !conn.isOpen()) {
+    const code = close?.code ?? 1006;
+    const reason = close?.reason ? `, reason ${JSON.stringify(close.reason)}` : '';
+    return { ok: false, ms: reply?.at ?? 0, kind: 'closed', code, detail: `the server closed the connection (code ${code}${reason}) after ${step.send}, before ${step.expect.join(' or ')}` };
+  }
+  return { ok: false, ms: timeoutMs, kind: 'timeout', detail: `no ${step.expect.join(' or ')} after ${step.send}` };
+}
+
+/**
+ * Performs the opening on an open connection: undefined when every step was answered, else the
+ * failure (the server closed the connection, or a reply did not come within `timeoutMs`).
+ */
+export async function performOpening(spec: Spec, conn: Connection, timeoutMs: number, token?: { path: string; token: string }): Promise<Extract<OpenResult, { ok: false }> | undefined> {
+  const steps = spec.ext.opening?.steps ?? [];
+  for (const [i, step] of steps.entries()) {
+    const sent = conn.send(openingMessage(spec, step, i, token));
+    if (!sent) return failure(conn, step, null, timeoutMs);
+    const expect = new Set(step.expect);
+    const reply = await conn.waitFor((f) => f.dir === 'in' && (f.type === 'close' || (f.name !== undefined && expect.has(f.name))), timeoutMs, sent.index + 1);
+    if (!reply || reply.type === 'close') return failure(conn, step, reply, timeoutMs);
+  }
+  return undefined;
+}
