@@ -52,8 +52,12 @@ const parse = (text: string): Message => {
   }
 };
 
-export async function startGraphqlWs(variant?: GraphqlVariant): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = makeServer({ schema, roots, connectionInitWaitTimeout: 3000 });
+/**
+ * `token`: the server requires `connection_init.payload.token` to equal it (graphql-ws's own
+ * `onConnect` returning false closes the socket with 4403 Forbidden).
+ */
+export async function startGraphqlWs(variant?: GraphqlVariant, token?: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = makeServer({ schema, roots, connectionInitWaitTimeout: 3000, onConnect: token === undefined ? undefined : (ctx) => ctx.connectionParams?.token === token });
   const http = createServer();
   const wss = new WebSocketServer({
     server: http,

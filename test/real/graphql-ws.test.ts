@@ -2,6 +2,8 @@
  * The graphql-transport-ws document (examples/) against the real graphql-ws server: clean when
  * unmodified; each broken variant fails its intended check, and no other.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
@@ -49,4 +51,29 @@ describe('graphql-transport-ws against the real graphql-ws server', () => {
     const report = await runAgainst(variant);
     expect(notPassing(report)).toEqual(expected);
   }, 30_000);
+
+  it('judges a token carried in connection_init.payload: accepted when valid, refused when missing or wrong', async () => {
+    // The example with the auth a server adds through graphql-ws's onConnect.
+    const text = readFileSync(DOC, 'utf8').replace(
+      '  keepalive:\n',
+      [
+        '  auth:',
+        '    means: [{ in: opening-payload, name: payload.token }]',
+        '    withoutToken: refuse',
+        '    basis: { decision: graphql-auth-on-connect }',
+        '  keepalive:',
+        '',
+      ].join('\n'),
+    ).replace("  decisions:\n", "  decisions:\n    - 'graphql-auth-on-connect: a server that checks connection_init.payload.token in onConnect refuses a wrong or missing one (graphql-ws closes with 4403).'\n");
+    const file = join(mkdtempSync(join(tmpdir(), 'wsconform-gql-')), 'graphql-auth.asyncapi.yaml');
+    writeFileSync(file, text);
+    server = await startGraphqlWs(undefined, 'secret-1');
+    const spec = await loadSpec(file);
+    const report = await runSuite(spec, CHECKS, { url: server.url, token: 'secret-1', timeoutMs: 1500, observeMs: 600 });
+    expect(notPassing(report)).toEqual({});
+    expect(Object.fromEntries(report.checks.filter((c) => c.id.startsWith('auth/')).map((c) => [c.id, c.verdict]))).toMatchObject({ 'auth/valid-token': 'pass', 'auth/missing-token': 'pass', 'auth/wrong-token': 'pass', 'auth/token-not-echoed': 'pass' });
+    // A --token the server refuses: the opening fails (MUST); the auth rule rests on a decision (SHOULD).
+    const wrong = await runSuite(spec, CHECKS, { url: server.url, token: 'not-the-secret', timeoutMs: 1500, observeMs: 600 });
+    expect(notPassing(wrong)).toMatchObject({ 'handshake/opening': 'fail', 'auth/valid-token': 'non-strict' });
+  }, 60_000);
 });
