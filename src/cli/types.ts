@@ -13,9 +13,25 @@ import { UsageError } from './main.js';
 
 type Json = Record<string, unknown>;
 
+/**
+ * Global names of the TypeScript libraries (ES and DOM) a message type must not shadow: a
+ * component `error` becomes `ErrorMessage`, never an `interface Error` that hides the global.
+ */
+const GLOBALS = new Set(
+  (
+    'Error Event Map Set WeakMap WeakSet Date Object String Number Boolean Array Symbol Function RegExp JSON Math Promise BigInt Proxy Reflect Intl ' +
+    'Record Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType Parameters Awaited Iterator Iterable Generator ' +
+    'ArrayBuffer DataView SharedArrayBuffer Atomics Uint8Array Int8Array Uint16Array Int16Array Uint32Array Int32Array Float32Array Float64Array ' +
+    'Response Request Headers URL Blob File FormData WebSocket MessageEvent CloseEvent ErrorEvent EventTarget AbortController AbortSignal ' +
+    'Node Element Document Window Text Comment Range Selection Location History Storage Worker Notification Performance Crypto Console ' +
+    'Image Audio Option Animation Credential Clipboard Touch Gamepad Plugin Screen Navigator Attr Report Lock Buffer'
+  ).split(' '),
+);
+
 const typeName = (m: MessageDef) => {
   const base = m.key.replace(/[^A-Za-z0-9_]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_]/, '_$&');
-  return base[0].toUpperCase() + base.slice(1);
+  const name = base[0].toUpperCase() + base.slice(1);
+  return GLOBALS.has(name) ? `${name}Message` : name;
 };
 
 /** Rewrites `#/definitions/X` refs inside one message schema to hoisted, prefixed names. */

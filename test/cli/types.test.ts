@@ -35,3 +35,16 @@ describe('wsconform types', () => {
     for (const f of files) expect(typeErrors([f]), f).toEqual([]);
   }, 60_000);
 });
+
+describe('wsconform types, names', () => {
+  it('never shadows a global: a component named error becomes ErrorMessage', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'wsconform-types-')), 'graphql.ts');
+    const r = await runCli(['types', join(ROOT, 'examples', 'graphql-transport-ws.asyncapi.yaml'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const source = readFileSync(out, 'utf8');
+    expect(source).toContain('export interface ErrorMessage {');
+    expect(source).not.toMatch(/export (interface|type) Error\b/);
+    expect(source).toContain('"error": ErrorMessage;');
+    expect(typeErrors([out])).toEqual([]);
+  }, 30_000);
+});
