@@ -167,8 +167,9 @@ $connect script, the first documented reply to each sent message becomes that me
 
 SIGINT/SIGTERM end the recording early; what was recorded is written.
 
-Exit codes: 0 recorded; 2 usage error or the server could not be reached; 130 stopped early by
-SIGINT/SIGTERM (the recording is written).
+Exit codes: 0 recorded; 1 the server closed the connection before anything was recorded;
+2 usage error or the server could not be reached; 130 stopped early by SIGINT/SIGTERM (the
+recording is written).
 
 Example:
   wsconform record kiwi --url ws://localhost:7789/api/events --duration 10000 --out kiwi-live.jsonl

@@ -73,6 +73,10 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
     process.off('SIGTERM', onSignal);
   }
   writeFileSync(out, recording.text);
+  if (!recording.messages && recording.closedBy) {
+    io.err.write(`${(io.err as NodeJS.WriteStream).isTTY ? '\n' : ''}wsconform: the connection was closed by the ${recording.closedBy} before anything was recorded (the file holds only the header: ${out})\n`);
+    return 1;
+  }
   if ((io.err as NodeJS.WriteStream).isTTY) io.err.write('\n');
   const extra = [recording.unreplayable ? `${recording.unreplayable} frames kept as comments (not JSON)` : '', recording.closedBy ? `closed by the ${recording.closedBy}` : ''].filter(Boolean).join('; ');
   const stopped = interrupt.signal.aborted ? '; stopped early by a signal' : '';

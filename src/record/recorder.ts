@@ -17,6 +17,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FIXTURES } from '../../reference-server/options.js';
+import { fieldAt, payloadOf } from '../runner/messages.js';
+import { performOpening, withField } from '../runner/opening.js';
 import { presentToken } from '../runner/target.js';
 import type { Spec } from '../spec/model.js';
 import { packageRoot } from '../spec/paths.js';
@@ -103,15 +105,24 @@ export function defaultFixtureOf(spec: Spec): string | undefined {
 export async function record(options: RecordOptions): Promise<Recording> {
   const { spec } = options;
   const validator = validatorFor(spec);
+  const { openingPayload, ...presented } = presentToken(spec, options.token);
+  const timeoutMs = options.timeoutMs ?? 5000;
   const conn = connect(spec.transport, {
     url: options.url,
-    timeoutMs: options.timeoutMs ?? 5000,
+    timeoutMs,
     nameOf: (m, d) => validator.nameOf(m, d),
     label: 'record',
-    ...presentToken(spec, options.token),
+    protocols: spec.ext.subprotocol?.offer,
+    ...presented,
   });
   const opened = await conn.opened;
   if (!opened.ok) throw new RecordConnectError(`cannot connect to ${options.url}: ${opened.detail}`);
+  // The document's opening (connection_init → connection_ack) first, as every client does.
+  const failed = await performOpening(spec, conn, timeoutMs, openingPayload);
+  if (failed) {
+    await conn.close();
+    throw new RecordConnectError(`the opening failed at ${options.url}: ${failed.detail}`);
+  }
 
   const timers: NodeJS.Timeout[] = [];
   for (const s of options.send ?? []) timers.push(setTimeout(() => conn.isOpen() && conn.send(s.frame), s.at));
@@ -182,6 +193,27 @@ export function buildFixture(options: Pick<RecordOptions, 'spec' | 'url' | 'dura
       lines.push(JSON.stringify({ on: '$connect', at: Math.max(0, Math.round(f.at - t0)), frame: escapeMarkers(f.message) }));
       consumed.add(f);
       scripted.add('$connect');
+    }
+  }
+  // Operations: every message that carries the id of a start the client sent belongs to that
+  // start, whenever it came; the replay sends them after its own trigger, with the trigger's id.
+  for (const op of spec.ext.operations ?? []) {
+    if (scripted.has(op.start)) continue;
+    const replyField = op.replyIdField ?? op.idField;
+    for (const s of sent) {
+      if (s.name !== op.start) continue;
+      const id = fieldAt(payloadOf(spec, s.message), op.idField);
+      if (id === undefined) continue;
+      const mine = messagesIn.filter((f) => f.index > s.index && !consumed.has(f) && fieldAt(payloadOf(spec, f.message), replyField) === id && conforms(f));
+      if (!mine.length) continue;
+      for (const f of mine) {
+        consumed.add(f);
+        const frame = escapeMarkers(f.message);
+        const marked = spec.transport === 'socket.io' && Array.isArray(frame) ? [frame[0], withField(frame[1], replyField, `\${request.${op.idField}}`), ...frame.slice(2)] : withField(frame, replyField, `\${request.${op.idField}}`);
+        lines.push(JSON.stringify({ on: op.start, at: Math.max(0, Math.round(f.at - s.at)), frame: marked }));
+      }
+      scripted.add(op.start);
+      break;
     }
   }
   // Replies: the first documented reply after each message sent.

@@ -157,3 +157,41 @@ describe('wsconform record', () => {
     expect(r.stderr).toContain(`${join(dir, 'send.jsonl')}:2: not JSON`);
   });
 });
+
+describe('wsconform record, session protocols', () => {
+  it('performs the opening and keeps the messages of an operation as its script, with the id of the replay\'s trigger', async () => {
+    const { startGraphqlWs } = await import('../real/graphql-ws-server.js');
+    const gql = await startGraphqlWs();
+    try {
+      const dir = tmp();
+      writeFileSync(join(dir, 'send.jsonl'), '{"at": 50, "frame": {"type": "subscribe", "id": "q1", "payload": {"query": "{ hello }"}}}\n');
+      const out = join(dir, 'gql.jsonl');
+      const doc = join(ROOT, 'examples', 'graphql-transport-ws.asyncapi.yaml');
+      const r = await runCli(['record', doc, '--url', gql.url, '--duration', '800', '--send', join(dir, 'send.jsonl'), '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = readFileSync(out, 'utf8').trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(lines.filter((l) => l.on === 'connection_init').map((l) => l.frame)).toEqual([{ type: 'connection_ack' }]);
+      expect(lines.filter((l) => l.on === 'subscribe').map((l) => l.frame)).toEqual([
+        { id: '${request.id}', type: 'next', payload: { data: { hello: 'world' } } },
+        { id: '${request.id}', type: 'complete' },
+      ]);
+      // Nothing of the operation is left as a stream line sent at connect time.
+      expect(lines.filter((l) => l.at !== undefined && l.on === undefined)).toEqual([]);
+    } finally {
+      await gql.close();
+    }
+  }, 30_000);
+
+  it('exits 1 when the server closes the connection before anything was recorded', async () => {
+    const { wsServer } = await import('../runner/servers.js');
+    const closing = await wsServer('/api/events', (ws) => ws.close(4406, 'Subprotocol not acceptable'));
+    try {
+      const out = join(tmp(), 'nothing.jsonl');
+      const r = await runCli(['record', 'kiwi', '--url', closing.url, '--duration', '2000', '--out', out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('wsconform: the connection was closed by the server (code 4406) before anything was recorded');
+    } finally {
+      await closing.close();
+    }
+  }, 30_000);
+});
