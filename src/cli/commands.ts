@@ -213,6 +213,20 @@ Example:
     load: () => import('./types.js'),
   },
   {
+    name: 'init',
+    description: 'Write a protocol document self-contained (schemas inlined), to start your own from it.',
+    args: [SPEC_ARG],
+    options: [{ flags: '-o, --out <file>', description: 'the document to write (default: <protocol>.asyncapi.yaml)' }],
+    help: `A built-in document references its schemas as files of this package; the copy inlines them
+under components.schemas, so it loads anywhere. The copy is loaded back before success.
+
+Exit codes: 0 written; 2 usage or document error, or --out cannot be written.
+
+Example:
+  wsconform init kiwi --out my-kiwi.asyncapi.yaml && wsconform list my-kiwi.asyncapi.yaml`,
+    load: () => import('./init.js'),
+  },
+  {
     name: 'serve',
     description: 'Run the reference server of a protocol: its fixture replayed to every client, with optional faults.',
     args: [{ ...SPEC_ARG, required: false }],
