@@ -11,7 +11,8 @@ import { validatorFor } from '../src/spec/validator.js';
 import type { ServerContext } from './context.js';
 import { resolveFaults } from './faults.js';
 import { checkFixture } from './fixture-check.js';
-import { readFixture } from './fixture.js';
+import { parseFixture, readFixture } from './fixture.js';
+import { defaultScenario } from './scenario.js';
 import { Hub } from './hub.js';
 import { resolveOptions, type ReferenceServerOptions } from './options.js';
 import { moduleFor } from './protocols/index.js';
@@ -43,7 +44,7 @@ export async function loadFixture(protocol: string, file?: string) {
   const options = resolveOptions({ protocol, fixture: file }, spec);
   const validator = validatorFor(spec);
   const module = moduleFor(spec.id);
-  const fixture = readFixture(options.fixture, (f) => validator.nameOf(f, 'receive'));
+  const fixture = options.fixture ? readFixture(options.fixture, (f) => validator.nameOf(f, 'receive')) : parseFixture(defaultScenario(spec), `${spec.file} (default scenario)`, (f) => validator.nameOf(f, 'receive'));
   checkFixture(fixture, spec, validator, module);
   return { spec, fixture };
 }
@@ -55,7 +56,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const faults = resolveFaults(resolved.faults, spec);
   const validator = validatorFor(spec);
   const module = moduleFor(spec.id);
-  const fixture = readFixture(resolved.fixture, (f) => validator.nameOf(f, 'receive'));
+  const fixture = resolved.fixture ? readFixture(resolved.fixture, (f) => validator.nameOf(f, 'receive')) : parseFixture(defaultScenario(spec), `${spec.file} (default scenario)`, (f) => validator.nameOf(f, 'receive'));
   checkFixture(fixture, spec, validator, module);
   const ctx: ServerContext = { spec, validator, fixture, options: resolved, faults, module, moduleState: undefined, hub: new Hub() };
   ctx.moduleState = module.createServerState?.(ctx);

@@ -233,7 +233,7 @@ Example:
     options: [
       { flags: '--host <host>', description: 'address to bind', default: '127.0.0.1' },
       { flags: '--port <n>', description: "port (default: the document's own: kiwi 7789, clown/coda/aragora 8765, control plane 8766, gemini-chat 3000; 0 = a free port)" },
-      { flags: '--fixture <file>', description: 'the scenario to replay (default: fixtures/<protocol>/<default>.jsonl; format in fixtures/README.md)' },
+      { flags: '--fixture <file>', description: "the scenario to replay (default: fixtures/<protocol>/<default>.jsonl; for your own document, a scenario built from it: initial messages, replies, operations, one of each other message; format in fixtures/README.md)" },
       { flags: '--seed <n>', description: 'seed of the generated ids (client_id, callId, ...)', default: '1' },
       { flags: '--speed <factor>', description: 'pace the stream like the recording, FACTOR times faster (default 1)' },
       { flags: '--instant', description: 'send the stream as fast as each client reads it' },

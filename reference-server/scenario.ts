@@ -1,0 +1,119 @@
+/**
+ * The default scenario of a document that has no fixture (a user's own document served without
+ * `--fixture`): built from the document alone, so a client author gets a server that speaks it.
+ *
+ * - the documented initial messages, in order, on connect;
+ * - each client message with replies answered by the first reply that has an example (each step
+ *   of the opening likewise);
+ * - each operation's start answered by an example of its `during` messages, then of its end,
+ *   carrying the request's id;
+ * - every other server message, once, 100 ms apart, as the stream (a message without an example
+ *   as the smallest value its schema accepts);
+ * - sequence fields and envelope timestamps become the fixture's `${seq}`-style and
+ *   `${timestamp}` markers, so the stream stays in order and in the documented format.
+ */
+import { withField } from '../src/runner/opening.js';
+import { NO_PAYLOAD, type Spec } from '../src/spec/model.js';
+
+/**
+ * The smallest value a schema accepts, for a message the document gives no example of: its
+ * `const`, first `enum` value or `default`, else per type (required properties only).
+ */
+export function sample(schema: unknown, root: unknown = schema, depth = 0): unknown {
+  if (!schema || typeof schema !== 'object' || depth > 20) return null;
+  const s = schema as Record<string, unknown>;
+  if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
+    let node: unknown = root;
+    for (const key of s.$ref.slice(2).split('/')) node = (node as Record<string, unknown> | undefined)?.[key];
+    return sample(node, root, depth + 1);
+  }
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum)) return s.enum[0];
+  if ('default' in s) return s.default;
+  for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k]) && (s[k] as unknown[]).length) return sample((s[k] as unknown[])[0], root, depth + 1);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      const props = (s.properties ?? {}) as Record<string, unknown>;
+      for (const key of (s.required as string[] | undefined) ?? []) out[key] = sample(props[key] ?? {}, root, depth + 1);
+      return out;
+    }
+    case 'array':
+      return [];
+    case 'string':
+      return s.format === 'date-time' ? '2026-01-01T00:00:00Z' : 'x'.repeat(Number(s.minLength ?? 0));
+    case 'integer':
+    case 'number':
+      return typeof s.minimum === 'number' ? s.minimum : 0;
+    case 'boolean':
+      return false;
+    default:
+      return props(s) ? sample({ ...s, type: 'object' }, root, depth + 1) : null;
+  }
+}
+const props = (s: Record<string, unknown>) => !!s.properties;
+
+function example(spec: Spec, name: string): Record<string, unknown> | undefined {
+  const def = spec.message('receive', name);
+  const payload = def?.examples.find((e) => e !== NO_PAYLOAD && e && typeof e === 'object' && !Array.isArray(e));
+  if (payload) return structuredClone(payload as Record<string, unknown>);
+  const made = def?.schema ? sample(def.schema) : undefined;
+  return made && typeof made === 'object' && !Array.isArray(made) ? (made as Record<string, unknown>) : undefined;
+}
+
+/** The fixture frame of a server message: its example with markers, on the wire (Socket.IO: `[event, payload]`). */
+function frameOf(spec: Spec, name: string, request?: { field: string; from: string }): unknown {
+  let payload = example(spec, name);
+  if (!payload) return undefined;
+  for (const rule of spec.ext.sequences ?? []) {
+    if (rule.scope || rule.field.includes('.') || !(rule.field in payload) || (rule.messages && !rule.messages.includes(name))) continue;
+    payload[rule.field] = `\${${rule.field}}`;
+  }
+  const exempt = new Set(spec.ext.envelope?.exempt ?? []);
+  if (!exempt.has(name)) for (const t of spec.ext.envelope?.timestamps ?? []) if (!t.field.includes('.') && t.field in payload) payload[t.field] = '${timestamp}';
+  if (request) payload = withField(payload, request.field, `\${request.${request.from}}`);
+  if (spec.transport === 'socket.io') return [name, payload];
+  return { [spec.ext.nameField?.receive ?? 'type']: name, ...payload };
+}
+
+/** The scenario text (fixture JSON Lines) for a document. */
+export function defaultScenario(spec: Spec): string {
+  const lines: unknown[] = [{ wsconform: 'fixture', version: 1, protocol: spec.id, title: `Default scenario of ${spec.title}`, description: 'generated from the document (no --fixture given): initial messages, replies, operations and one of each other message' }];
+  const used = new Set<string>();
+  for (const m of spec.ext.initialMessages ?? []) {
+    const frame = frameOf(spec, m.message);
+    if (frame) lines.push({ on: '$connect', at: 0, frame });
+    used.add(m.message);
+  }
+  const answered = new Set<string>();
+  for (const op of spec.ext.operations ?? []) {
+    if (answered.has(op.start)) continue;
+    const request = { field: op.replyIdField ?? op.idField, from: op.idField };
+    const during = (op.during ?? []).map((d) => frameOf(spec, d, request)).find(Boolean);
+    const end = op.ends === false ? undefined : op.end.map((e) => frameOf(spec, e, request)).find(Boolean);
+    if (during) lines.push({ on: op.start, at: 0, frame: during });
+    if (end) lines.push({ on: op.start, at: 10, frame: end });
+    if (during || end) answered.add(op.start);
+    for (const n of [...(op.during ?? []), ...op.end]) used.add(n);
+  }
+  const asked = [...(spec.ext.opening?.steps ?? []).map((s) => [s.send, s.expect] as const), ...[...spec.replies].map(([m, r]) => [m, r] as const)];
+  for (const [message, replies] of asked) {
+    if (answered.has(message)) continue;
+    const reply = replies.find((r) => frameOf(spec, r) !== undefined);
+    if (reply) {
+      lines.push({ on: message, at: 0, frame: frameOf(spec, reply) });
+      answered.add(message);
+    }
+    for (const r of replies) used.add(r);
+  }
+  let at = 100;
+  for (const def of spec.messages) {
+    if (def.direction !== 'receive' || used.has(def.name)) continue;
+    const frame = frameOf(spec, def.name);
+    if (!frame) continue;
+    lines.push({ at, frame });
+    at += 100;
+  }
+  return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+}

@@ -1,0 +1,35 @@
+/** A user's document served without --fixture: the default scenario built from the document. */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../conformance/index.js';
+import { startReferenceServer, type RunningServer } from '../../reference-server/index.js';
+import { runSuite } from '../../src/runner/index.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { ROOT } from '../helpers.js';
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const verdicts = (r: Awaited<ReturnType<typeof runSuite>>) => Object.fromEntries(r.checks.map((c) => [c.id, c.verdict]));
+
+describe('serve a user document without a fixture', () => {
+  it('serves the ticker example from its examples and schemas, and a run against it is clean', async () => {
+    const doc = join(ROOT, 'examples', 'ticker.asyncapi.yaml');
+    server = await startReferenceServer({ protocol: doc, port: 0, instant: true });
+    const report = await runSuite(await loadSpec(doc), CHECKS, { url: server.url, timeoutMs: 1000, observeMs: 500 });
+    expect(report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'non-strict')).toEqual([]);
+    expect(verdicts(report)).toMatchObject({ 'envelope/schema': 'pass', 'ping-pong/app-ping': 'pass', 'ordering/sequence': 'pass', 'envelope/timestamps': 'pass' });
+    expect(report.problems).toEqual([]);
+  });
+
+  it("answers the graphql-transport-ws opening and operations with the request's id", async () => {
+    const doc = join(ROOT, 'examples', 'graphql-transport-ws.asyncapi.yaml');
+    server = await startReferenceServer({ protocol: doc, port: 0, instant: true });
+    const report = await runSuite(await loadSpec(doc), CHECKS, { url: server.url, timeoutMs: 1000, observeMs: 500, only: ['handshake/opening', 'ordering/operations', 'ping-pong/app-ping', 'envelope'] });
+    expect(report.checks.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip').map((c) => [c.id, c.findings.map((f) => f.message)])).toEqual([]);
+    expect(verdicts(report)).toMatchObject({ 'handshake/opening': 'pass', 'ordering/operations': 'pass' });
+  });
+});
