@@ -1,8 +1,6 @@
 // The document's opening: graphql-transport-ws, "ConnectionAck: Expected response to the
 // `ConnectionInit` message from the client acknowledging a successful connection with the server."
-import { Findings, at, basisOf, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { openingMessage } from '../../src/runner/opening.js';
-import { presentToken, tokenOf } from '../../src/runner/target.js';
+import { Findings, at, basisOf, defineCheck, openingMessage, presentToken, tokenOf, verdictOf } from '../../src/runner/index.js';
 import { closeWithin, describeClose, lastFrame, openOrSkip, settleMs } from '../expect/index.js';
 
 export default defineCheck({
