@@ -209,7 +209,10 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   // a queue of slots, and a run would take minutes to say what handshake/upgrade says at once.
   let unanswered: string | undefined;
   let observationConn: Connection | undefined;
-  const hopeless = () => unanswered && `not tried: the observation connection got no answer (${unanswered})`;
+  // When it was the opening that got no answer, a connection without the opening (the checks
+  // that judge the opening itself) is still tried.
+  let unansweredInOpening = false;
+  const hopelessFor = (withOpening: boolean) => () => (unanswered && (withOpening || !unansweredInOpening) ? `not tried: the observation connection got no answer (${unanswered})` : undefined);
   const observationUnanswered = async (): Promise<boolean> => {
     const r = await observationConn?.opened;
     return !!r && !r.ok && r.kind === 'timeout';
@@ -239,9 +242,15 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       options.label === 'observation' ? undefined : slots,
       (m) => personalize(spec, m, id),
       (ms) => abortableSleep(ms, runAbort.signal),
-      hopeless,
+      hopelessFor(!!opening),
       options.label === 'observation' ? undefined : observationUnanswered,
-      opening ? (c) => performOpening(spec, c, timeoutMs, openingPayload) : undefined,
+      opening
+        ? async (c) => {
+            const failed = await performOpening(spec, c, timeoutMs, openingPayload);
+            if (failed && options.label === 'observation') unansweredInOpening = true;
+            return failed;
+          }
+        : undefined,
     );
     if (options.label === 'observation') {
       observationConn = conn;
