@@ -94,6 +94,8 @@ export function dispatch(conn: Connection, name: string, payload: unknown): void
   const ping = spec.ext.keepalive?.appPing;
   if (ping && name === ping.ping && faults.has('no-pong')) return;
   if (faults.has('no-reply') && documentedRequests(spec).includes(name)) return;
+  if (faults.has('no-opening-reply') && spec.ext.opening?.steps[0]?.send === name) return;
+  if (faults.has('operation-after-end') && spec.ext.operations?.some((o) => o.start === name)) conn.runScript(name, payload);
   if (module.onMessage?.(conn, name, payload)) return;
   conn.runScript(name, payload);
 }

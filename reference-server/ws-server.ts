@@ -76,6 +76,8 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     autoPong: !faults.has('ignore-ws-ping'),
     perMessageDeflate: false,
     clientTracking: true,
+    // The documented subprotocol, when the client offers it (RFC 6455 §4.2.2: one of the offered, or none).
+    handleProtocols: (offered) => spec.ext.subprotocol?.offer.find((p) => offered.has(p)) ?? false,
   });
   const keepalive = spec.ext.keepalive?.serverPing && !faults.has('no-keepalive') ? spec.ext.keepalive.serverPing : undefined;
 
@@ -94,6 +96,10 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
   });
 
   function onConnection(ws: WebSocket, channel: string, auth: AuthState, socket: Duplex): void {
+    // A document that requires its subprotocol: a client offering none is refused with the
+    // documented code (else 1002, a protocol error).
+    const sub = spec.ext.subprotocol;
+    if (sub?.required && !ws.protocol && !faults.has('accept-no-subprotocol')) return ws.close(sub.refusalCode ?? 1002, 'subprotocol required');
     const conn = new Connection(ctx, wsWire(ws, socket), channel, auth);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       try {
