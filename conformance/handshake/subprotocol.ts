@@ -33,7 +33,7 @@ export default defineCheck({
     }
     await offered.close();
     if (rule.required) {
-      const basis = rule.requiredBasis ?? basisOf(rule, 'x-wsconform.subprotocol');
+      const refusal = rule.requiredBasis ?? basis;
       const bare = ctx.connect({ opening: false, protocols: [] });
       const b = await bare.opened;
       const code = rule.refusalCode;
@@ -41,12 +41,12 @@ export default defineCheck({
       if (b.ok) {
         const closed = await closeWithin(bare, ctx.settings.timeoutMs, ctx);
         if (!closed || closed.by !== 'server') {
-          findings.add('accepted', { message: 'A connection offering no subprotocol was accepted', expected, actual: `still open after ${ctx.settings.timeoutMs} ms`, basis }, at(lastFrame(bare)));
+          findings.add('accepted', { message: 'A connection offering no subprotocol was accepted', expected, actual: `still open after ${ctx.settings.timeoutMs} ms`, basis: refusal }, at(lastFrame(bare)));
         } else if (code && closed.code !== code) {
-          findings.add('code', { message: 'A connection offering no subprotocol was closed with another code', expected, actual: describeClose(closed), basis }, at(lastFrame(bare)));
+          findings.add('code', { message: 'A connection offering no subprotocol was closed with another code', expected, actual: describeClose(closed), basis: refusal }, at(lastFrame(bare)));
         }
       } else if (code && !(b.kind === 'closed' && b.code === code) && !(b.kind === 'http' && b.status! >= 400 && b.status! < 500)) {
-        findings.add('code', { message: 'A connection offering no subprotocol was not refused as documented', expected, actual: describeOpenFailure(b, ctx.settings.timeoutMs), basis }, at(lastFrame(bare)));
+        findings.add('code', { message: 'A connection offering no subprotocol was not refused as documented', expected, actual: describeOpenFailure(b, ctx.settings.timeoutMs), basis: refusal }, at(lastFrame(bare)));
       }
       await bare.close();
     }

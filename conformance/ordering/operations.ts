@@ -20,7 +20,6 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
   const allowed = new Set([...(rule.during ?? []), ...rule.end]);
   const add = (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame = lastFrame(conn)) => findings.add(`${rule.id}:${key}`, { ...f }, at(frame));
   const settle = settleMs(ctx) * 2;
-  let cancelledAt: number | undefined;
   if (rule.ends !== false) {
     const end = await conn.waitFor((f) => f.dir === 'in' && (f.type === 'close' || (f.name !== undefined && ends.has(f.name) && framesOf(ctx.spec, rule, conn, id, f.index).length > 0)), ctx.settings.timeoutMs, sent.index + 1);
     if (!end || end.type === 'close') {
@@ -38,7 +37,7 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
       // stream had already produced): the window opens a settling pause after the barrier.
       await barrier(ctx, conn, settle);
       await ctx.sleep(settle);
-      cancelledAt = conn.frames.length;
+      const cancelledAt = conn.frames.length;
       await ctx.sleep(settle);
       const late = framesOf(ctx.spec, rule, conn, id, cancelledAt);
       if (cancel && late.length) add('after-cancel', { message: `${late[0].name ?? 'A message'} came for the ${rule.id} operation after the client's ${rule.cancel}`, expected: `nothing for the operation once the server has read ${rule.cancel} and settled`, actual: `${late.length} message(s) after it`, basis: stop }, late[0]);

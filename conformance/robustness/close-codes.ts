@@ -23,41 +23,31 @@ async function provoke(ctx: CheckContext, rule: CloseCodeRule): Promise<Connecti
   const ops = ctx.spec.ext.operations ?? [];
   const op = ops.find((o) => o.ends === false) ?? ops[0];
   const steps = ctx.spec.ext.opening?.steps ?? [];
+  if ((rule.violation === 'before-opening' || rule.violation === 'duplicate-id') && !op) return 'the document has no operation to start';
+  if (rule.violation === 'second-opening' && !steps.length) return 'the document has no opening';
+  const withOpening = rule.violation === 'second-opening' || rule.violation === 'duplicate-id';
+  const conn = ctx.connect({ opening: withOpening });
+  const open = await openOrSkip(conn, ctx);
+  if (!open.ok) return whyNot(open.outcome);
   switch (rule.violation) {
-    case 'before-opening': {
-      if (!op) return 'the document has no operation to start';
-      const conn = ctx.connect({ opening: false });
-      const open = await openOrSkip(conn, ctx);
-      if (!open.ok) return whyNot(open.outcome);
-      startOperation(ctx, conn, op);
-      return conn;
-    }
-    case 'no-opening': {
-      const conn = ctx.connect({ opening: false });
-      const open = await openOrSkip(conn, ctx);
-      return open.ok ? conn : (whyNot(open.outcome));
-    }
-    case 'second-opening': {
-      if (!steps.length) return 'the document has no opening';
-      const conn = ctx.connect({});
-      const open = await openOrSkip(conn, ctx);
-      if (!open.ok) return whyNot(open.outcome);
+    case 'before-opening':
+      startOperation(ctx, conn, op!);
+      break;
+    case 'second-opening':
       conn.send(openingMessage(ctx.spec, steps[0], 1));
-      return conn;
-    }
+      break;
     case 'duplicate-id': {
-      if (!op) return 'the document has no operation to start';
-      const conn = ctx.connect({});
-      const open = await openOrSkip(conn, ctx);
-      if (!open.ok) return whyNot(open.outcome);
-      const id = operationId(op);
-      const first = startOperation(ctx, conn, op, id);
+      const id = operationId(op!);
+      const first = startOperation(ctx, conn, op!, id);
       // The second start only once the first one is known to be running (its first message).
       if (first) await conn.waitFor((f) => f.dir === 'in' && f.index > first.sent.index, ctx.settings.timeoutMs, first.sent.index + 1);
-      if (conn.isOpen()) startOperation(ctx, conn, op, id);
-      return conn;
+      if (conn.isOpen()) startOperation(ctx, conn, op!, id);
+      break;
     }
+    case 'no-opening':
+      break;
   }
+  return conn;
 }
 
 export default defineCheck({
