@@ -31,11 +31,13 @@ import adminRefused from './auth/admin-refused.js';
 import privilegedFeed from './auth/privileged-feed.js';
 import tokenNotEchoed from './auth/token-not-echoed.js';
 import replies from './request-response/replies.js';
+import batch from './request-response/batch.js';
 import invalidJson from './robustness/invalid-json.js';
 import unknownMessage from './robustness/unknown-message.js';
 import nonObjectJson from './robustness/non-object-json.js';
 import oversizedFrame from './robustness/oversized-frame.js';
 import closeCodes from './robustness/close-codes.js';
+import probes from './robustness/probes.js';
 
 /** Every check, in the order reports list them. */
 export const CHECKS: readonly CheckDef[] = [
@@ -67,11 +69,13 @@ export const CHECKS: readonly CheckDef[] = [
   privilegedFeed,
   tokenNotEchoed,
   replies,
+  batch,
   invalidJson,
   unknownMessage,
   nonObjectJson,
   oversizedFrame,
   closeCodes,
+  probes,
 ];
 
 /** Looks a check up by id. */

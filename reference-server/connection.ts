@@ -9,6 +9,7 @@ import { FaultEffects, type FrameKind } from './fault-effects.js';
 import { replayBuffer, streamPasses, type FixtureLine, type Script, type ScriptLine } from './fixture.js';
 import { replyOnlyMessages } from './faults.js';
 import { Outbox, type Wire } from './outbox.js';
+import { Session } from './session.js';
 import { FrameRenderer, type RenderContext } from './render.js';
 
 /** How the client authenticated. */
@@ -80,7 +81,11 @@ export class Connection {
     this.effects = new FaultEffects(ctx.spec, ctx.faults, auth.presented);
     this.outbox = new Outbox(wire, ctx.options.maxBufferedBytes, (n) => this.cutOff(n));
     this.lowWater = Math.min(64 * 1024, Math.floor(ctx.options.maxBufferedBytes / 4));
+    this.session = new Session(this);
   }
+
+  /** The session rules of the document (opening, operation ids, close codes). */
+  readonly session: Session;
 
   /** Values for `${auth.*}` markers. */
   authVars(): Record<string, unknown> {
@@ -96,6 +101,7 @@ export class Connection {
   async start(): Promise<void> {
     const { ctx } = this;
     ctx.hub.add(this);
+    this.session.start();
     ctx.module.onOpen?.(this);
     const connect = this.pickScript('$connect');
     for (const line of connect?.lines ?? []) {
@@ -181,7 +187,33 @@ export class Connection {
     if (broadcast && this.ctx.faults.has('no-broadcast') && !inLifecycle(this.ctx.spec, line.name) && withheld(this.ordinal, ++this.unsent)) return;
     const name = this.renderer.nameOf(frame);
     this.ctx.module.onSent?.(this, name, frame);
-    for (const f of this.effects.apply(frame, name, kind)) this.outbox.send(f);
+    for (const f of this.effects.apply(frame, name, kind)) {
+      if (this.collected) this.collected.push(f);
+      else this.outbox.send(f);
+    }
+  }
+
+  private collected?: unknown[];
+
+  /**
+   * Runs `fn` and returns the frames it would have sent this connection at once, unsent (the
+   * replies to a batch, gathered into one array). Frames scheduled for later are sent as usual.
+   */
+  collecting(fn: () => void): unknown[] {
+    const outer = this.collected;
+    const mine: unknown[] = [];
+    this.collected = mine;
+    try {
+      fn();
+    } finally {
+      this.collected = outer;
+    }
+    return mine;
+  }
+
+  /** Sends a frame now, as it is (past filters and faults: the caller built it). */
+  sendNow(frame: unknown): void {
+    if (!this.closed) this.outbox.send(frame);
   }
 
   /** The script for a trigger: the named variant, else the next variant in turn. */

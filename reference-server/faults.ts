@@ -109,6 +109,9 @@ export const FAULTS: FaultDef[] = [
   { name: 'no-opening-reply', description: "the opening's first message is never answered (no connection_ack)", protocols: [], catches: ['handshake/opening'], applies: (s) => !!s.ext.opening?.steps.length },
   { name: 'operation-after-end', description: "an operation's messages are sent twice: more of them after its end", protocols: [], catches: ['ordering/operations'], applies: (s) => !!s.ext.operations?.length },
   { name: 'accept-no-subprotocol', description: 'a connection that offers no subprotocol is accepted although the document requires one', protocols: [], catches: ['handshake/subprotocol'], applies: (s) => isWs(s) && !!s.ext.subprotocol?.required },
+  { name: 'wrong-close-codes', description: 'each violation the document gives a close code for is closed with 1008 instead', protocols: [], catches: ['robustness/close-codes'], applies: (s) => isWs(s) && !!s.ext.closeCodes?.length },
+  { name: 'batch-unbatched', description: 'a batch is answered with one frame per reply instead of one array', protocols: [], catches: ['request-response/batch'], applies: (s) => isWs(s) && !!s.ext.batch },
+  { name: 'misanswer-probes', description: 'each documented probe gets the wrong answer: its documented values changed, or an answer where none is due', protocols: [], catches: ['robustness/probes'], applies: (s) => !!s.ext.robustness?.probes?.length },
   { name: 'refuse-channel', description: 'the second documented channel address answers the upgrade with HTTP 404', protocols: ['aragora', 'aragora-control-plane'], catches: ['handshake/upgrade'], applies: (s) => isWs(s) && s.channels.length > 1 },
   { name: 'reject-namespace', description: 'the Socket.IO namespace connect is refused even with a valid token', protocols: ['gemini-chat'], catches: ['handshake/upgrade', 'auth/valid-token'], applies: (s) => s.transport === 'socket.io' },
 ];

@@ -13,7 +13,7 @@ import type { ProtocolModule } from './protocols/types.js';
 import { FrameRenderer, type RenderContext } from './render.js';
 
 /** The `$hooks` every protocol may script. */
-export const GENERIC_HOOKS = ['$connect', '$invalid-json', '$unknown-message', '$invalid-message', '$write-refused', '$auth-revoked', '$admin-refused'];
+export const GENERIC_HOOKS = ['$connect', '$invalid-json', '$unknown-message', '$non-object-json', '$invalid-message', '$write-refused', '$auth-revoked', '$admin-refused'];
 
 /** Validates a loaded fixture; throws WSC_FIXTURE on the first problem. */
 export function checkFixture(fixture: Fixture, spec: Spec, validator: Validator, module: ProtocolModule): void {
@@ -44,10 +44,12 @@ export function checkFixture(fixture: Fixture, spec: Spec, validator: Validator,
   const hooks = new Set([...GENERIC_HOOKS, ...(module.hooks ?? [])]);
   for (const [on, scripts] of fixture.scripts) {
     const message = spec.message('send', on);
-    if (!message && !hooks.has(on)) {
+    if (!message && !hooks.has(on) && !(on.startsWith('$probe:') && spec.ext.robustness?.probes?.some((p) => `$probe:${p.id}` === on))) {
       fail(scripts[0].lines[0].line, `"on": "${on}" is neither a client message of ${spec.id} nor a hook (${[...hooks].join(', ')})`);
     }
-    const request = message?.examples[0] ?? {};
+    // A hook's sample request: a probe's own frame, the unknown-message probe's payload.
+    const probe = spec.ext.robustness?.probes?.find((p) => `$probe:${p.id}` === on);
+    const request = message?.examples[0] ?? probe?.frame ?? (on === '$unknown-message' ? spec.ext.robustness?.unknownMessage?.payload : undefined) ?? {};
     for (const script of scripts) {
       const renderer = new FrameRenderer(spec, header, 1, 1, noFaults);
       const ctx: RenderContext = { request, auth, conn, vars: module.sampleVars?.(on, header) ?? {}, ids: new Map() };
@@ -63,6 +65,8 @@ export function checkFixture(fixture: Fixture, spec: Spec, validator: Validator,
   for (const [name, replies] of spec.replies) if (replies.length && !handled.has(name)) need(name, `the document says ${name} is answered with ${replies.join(' or ')}`);
   if (spec.ext.robustness?.invalidJson?.action === 'reply') need('$invalid-json', 'the document answers invalid JSON');
   if (spec.ext.robustness?.unknownMessage?.action === 'reply') need('$unknown-message', 'the document answers unknown messages');
+  if (spec.ext.robustness?.nonObjectJson?.action === 'reply') need('$non-object-json', 'the document answers JSON that is not a message object');
+  for (const p of spec.ext.robustness?.probes ?? []) if (p.action === 'reply') need(`$probe:${p.id}`, `the document answers the ${p.id} probe`);
   if (spec.ext.auth?.writes?.length && spec.ext.auth.withoutToken !== 'refuse') need('$write-refused', 'writes without a valid token are refused');
   if (spec.ext.auth?.admin?.messages.length) need('$admin-refused', 'admin operations are refused to other clients');
   for (const on of module.requiredScripts ?? []) need(on, `the ${spec.id} module uses it`);

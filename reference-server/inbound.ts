@@ -3,7 +3,11 @@
  * the documented choice in reference-server/README.md); a valid message passes the auth checks,
  * then the protocol module, then the fixture's script of the same name.
  */
+import { isDeepStrictEqual } from 'node:util';
+import { withField } from '../src/runner/opening.js';
+import type { ProbeRule } from '../src/spec/extension.js';
 import type { Connection } from './connection.js';
+import { operationFor } from './session.js';
 import type { ValidationResult } from '../src/spec/validator.js';
 import { documentedRequests } from './faults.js';
 
@@ -30,6 +34,29 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
     if (faults.has('close-on-invalid-json')) return conn.close(INVALID_DATA_CLOSE, 'invalid JSON');
     return answer(conn, robustness.invalidJson, '$invalid-json', value);
   }
+  // A batch (x-wsconform.batch): each message handled in turn, the replies sent at once in one array.
+  if (Array.isArray(value) && value.length > 0 && spec.ext.batch && spec.transport === 'websocket') {
+    const replies = conn.collecting(() => {
+      for (const item of value as unknown[]) handleMessage(conn, item, true);
+    });
+    if (faults.has('batch-unbatched')) for (const r of replies) conn.sendNow(r);
+    else if (replies.length) conn.sendNow(replies);
+    return;
+  }
+  handleMessage(conn, value);
+}
+
+/** One client message (a JSON value): a documented probe, bad input, or a message to dispatch. */
+function handleMessage(conn: Connection, value: unknown, inBatch = false): void {
+  const { spec, faults, validator } = conn.ctx;
+  const robustness = spec.ext.robustness ?? {};
+  // An input whose answer the document states (x-wsconform.robustness.probes).
+  const probe = robustness.probes?.find((p) => isDeepStrictEqual(p.frame, value));
+  if (probe) {
+    // The fault misanswers a probe sent on its own; inside a batch it is answered as documented.
+    if (faults.has('misanswer-probes') && !inBatch) return misanswer(conn, probe, value);
+    return answer(conn, probe, `$probe:${probe.id}`, value);
+  }
   let result: ValidationResult;
   try {
     result = validator.validate(value, 'send');
@@ -52,9 +79,32 @@ export function handleFrame(conn: Connection, data: Buffer, isBinary: boolean): 
     if (faults.has('close-on-unknown')) return conn.close(INVALID_DATA_CLOSE, 'unknown message');
   } else if (faults.has('crash-on-non-object')) return conn.ctx.hub.crash();
   else if (faults.has('close-on-non-object')) return conn.close(INVALID_DATA_CLOSE, 'not a message object');
+  else if (robustness.nonObjectJson && (value === null || typeof value !== 'object' || Array.isArray(value))) return answer(conn, robustness.nonObjectJson, '$non-object-json', value);
   answer(conn, robustness.unknownMessage, '$unknown-message', value);
 }
 
+/**
+ * The `misanswer-probes` fault: a probe the document answers gets its reply with every documented
+ * value changed (a number one less, a string with a suffix, null as 0); a probe the document
+ * leaves unanswered gets the first of the messages that would answer it.
+ */
+function misanswer(conn: Connection, probe: ProbeRule, request: unknown): void {
+  if (probe.action === 'ignore') {
+    // The answer a request of that name would get: the first script line sending one of the messages.
+    const names = new Set(probe.messages ?? []);
+    for (const [on, scripts] of conn.ctx.fixture.scripts) {
+      if (on.startsWith('$') || !scripts[0].lines.some((l) => l.name !== undefined && names.has(l.name))) continue;
+      for (const frame of conn.collecting(() => conn.runScript(on, request))) conn.sendNow(frame);
+      return;
+    }
+    return;
+  }
+  for (const frame of conn.collecting(() => conn.runScript(`$probe:${probe.id}`, request))) {
+    let out = frame;
+    for (const [path, v] of Object.entries(probe.fields ?? {})) out = withField(out, path, typeof v === 'number' ? v - 1 : typeof v === 'string' ? `${v}-other` : v === null ? 0 : null);
+    conn.sendNow(out);
+  }
+}
 function answer(conn: Connection, rule: { action: 'reply' | 'close' | 'ignore' | 'any'; code?: number } | undefined, script: string, request: unknown): void {
   // `any` (the document does not say): the reference server answers with the fixture's script
   // where it has one (Aragora's `error`), else it ignores the input. Its own choice, not a rule.
@@ -91,11 +141,14 @@ export function refused(conn: Connection, name: string, payload: unknown): boole
 export function dispatch(conn: Connection, name: string, payload: unknown): void {
   const { spec, faults, module } = conn.ctx;
   if (refused(conn, name, payload)) return;
+  if (spec.transport === 'websocket' && conn.session.onMessage(name, payload)) return;
   const ping = spec.ext.keepalive?.appPing;
   if (ping && name === ping.ping && faults.has('no-pong')) return;
   if (faults.has('no-reply') && documentedRequests(spec).includes(name)) return;
   if (faults.has('no-opening-reply') && spec.ext.opening?.steps[0]?.send === name) return;
   if (faults.has('operation-after-end') && spec.ext.operations?.some((o) => o.start === name)) conn.runScript(name, payload);
   if (module.onMessage?.(conn, name, payload)) return;
-  conn.runScript(name, payload);
+  // Operations sharing a start message (a query, a subscription) have a script each.
+  const op = operationFor(spec, name, payload);
+  conn.runScript(name, payload, undefined, op && conn.ctx.fixture.scripts.get(name)?.some((s) => s.variant === op.id) ? op.id : undefined);
 }

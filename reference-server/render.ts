@@ -4,6 +4,7 @@
  * The same inputs give the same bytes.
  */
 import type { Spec } from '../src/spec/model.js';
+import { validatorFor } from '../src/spec/validator.js';
 import { formatTimestamp, wrongFormat, type TimestampFormat } from './clock.js';
 import type { FaultSet } from './faults.js';
 import type { FixtureHeader } from './fixture.js';
@@ -74,9 +75,7 @@ export class FrameRenderer {
 
   /** The wire name of a frame. */
   nameOf(frame: unknown): string | undefined {
-    if (this.socketio) return Array.isArray(frame) && typeof frame[0] === 'string' ? frame[0] : undefined;
-    const n = frame && typeof frame === 'object' ? (frame as Record<string, unknown>)[this.spec.ext.nameField?.receive ?? 'type'] : undefined;
-    return typeof n === 'string' ? n : undefined;
+    return validatorFor(this.spec).nameOf(frame, 'receive');
   }
 
   /** The payload of a frame: the object itself (WebSocket) or the first argument (Socket.IO). */

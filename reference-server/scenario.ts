@@ -12,6 +12,9 @@
  * - sequence fields and envelope timestamps become the fixture's `${seq}`-style and
  *   `${timestamp}` markers, so the stream stays in order and in the documented format.
  */
+import { isDeepStrictEqual } from 'node:util';
+import { fieldAt, named } from '../src/runner/messages.js';
+import type { BadInputAnswer } from '../src/spec/extension.js';
 import { withField } from '../src/runner/opening.js';
 import { NO_PAYLOAD, type Spec } from '../src/spec/model.js';
 
@@ -54,6 +57,12 @@ export function sample(schema: unknown, root: unknown = schema, depth = 0): unkn
 }
 const props = (s: Record<string, unknown>) => !!s.properties;
 
+/** Whether an object schema declares a top-level property (the first segment of a dotted path). */
+function hasProperty(schema: Record<string, unknown>, dotted: string): boolean {
+  const properties = schema.properties as Record<string, unknown> | undefined;
+  return !!properties && dotted.split('.')[0] in properties;
+}
+
 function example(spec: Spec, name: string): Record<string, unknown> | undefined {
   const def = spec.message('receive', name);
   const payload = def?.examples.find((e) => e !== NO_PAYLOAD && e && typeof e === 'object' && !Array.isArray(e));
@@ -74,7 +83,31 @@ function frameOf(spec: Spec, name: string, request?: { field: string; from: stri
   if (!exempt.has(name)) for (const t of spec.ext.envelope?.timestamps ?? []) if (!t.field.includes('.') && t.field in payload) payload[t.field] = '${timestamp}';
   if (request) payload = withField(payload, request.field, `\${request.${request.from}}`);
   if (spec.transport === 'socket.io') return [name, payload];
-  return { [spec.ext.nameField?.receive ?? 'type']: name, ...payload };
+  return named(spec, 'receive', name, payload);
+}
+
+/**
+ * The reply a document states for bad input or a probe: its first reply message, with the
+ * documented `fields`. A field whose documented value is the probe's own (the id the probe
+ * carries) is echoed from the request, so a client sending its own id gets it back.
+ */
+function answerFrame(spec: Spec, answer: BadInputAnswer | undefined, probe?: unknown): unknown {
+  if (answer?.action !== 'reply') return undefined;
+  for (const name of answer.messages ?? []) {
+    let frame = frameOf(spec, name);
+    if (frame === undefined) continue;
+    for (const [path, value] of Object.entries(answer.fields ?? {})) {
+      const echoed = value !== null && probe !== undefined && isDeepStrictEqual(fieldAt(probe, path), value);
+      frame = spec.transport === 'socket.io' ? [name, withField((frame as unknown[])[1], path, echoed ? `\${request.${path}}` : value)] : withField(frame, path, echoed ? `\${request.${path}}` : value);
+    }
+    return frame;
+  }
+  return undefined;
+}
+
+/** The id field a document correlates replies by (an operation's or the batch's), if any. */
+function correlationField(spec: Spec): string | undefined {
+  return spec.ext.batch?.idField ?? spec.ext.operations?.[0]?.idField;
 }
 
 /** The scenario text (fixture JSON Lines) for a document. */
@@ -87,13 +120,17 @@ export function defaultScenario(spec: Spec): string {
     used.add(m.message);
   }
   const answered = new Set<string>();
-  for (const op of spec.ext.operations ?? []) {
-    if (answered.has(op.start)) continue;
+  const ops = spec.ext.operations ?? [];
+  for (const op of ops) {
+    // Operations sharing a start message get a script variant each, chosen by their payload.
+    const variant = ops.filter((o) => o.start === op.start).length > 1 ? { variant: op.id } : {};
     const request = { field: op.replyIdField ?? op.idField, from: op.idField };
     const during = (op.during ?? []).map((d) => frameOf(spec, d, request)).find(Boolean);
+    // One that runs until cancelled sends its first message and keeps running.
     const end = op.ends === false ? undefined : op.end.map((e) => frameOf(spec, e, request)).find(Boolean);
-    if (during) lines.push({ on: op.start, at: 0, frame: during });
-    if (end) lines.push({ on: op.start, at: 10, frame: end });
+    if (during) lines.push({ on: op.start, at: 0, frame: during, ...variant });
+    // An end with nothing before it is the answer itself: sent at once (so a batch holds it).
+    if (end) lines.push({ on: op.start, at: during ? 10 : 0, frame: end, ...variant });
     if (during || end) answered.add(op.start);
     for (const n of [...(op.during ?? []), ...op.end]) used.add(n);
   }
@@ -102,10 +139,25 @@ export function defaultScenario(spec: Spec): string {
     if (answered.has(message)) continue;
     const reply = replies.find((r) => frameOf(spec, r) !== undefined);
     if (reply) {
-      lines.push({ on: message, at: 0, frame: frameOf(spec, reply) });
+      // Where replies are correlated by an id, the reply carries the request's.
+      const id = correlationField(spec);
+      const echo = id && spec.message('receive', reply)?.schema && hasProperty(spec.message('receive', reply)!.schema!, id) ? { field: id, from: id } : undefined;
+      lines.push({ on: message, at: 0, frame: frameOf(spec, reply, echo) });
       answered.add(message);
     }
     for (const r of replies) used.add(r);
+  }
+  const robustness = spec.ext.robustness ?? {};
+  for (const [on, rule] of [['$invalid-json', robustness.invalidJson], ['$unknown-message', robustness.unknownMessage], ['$non-object-json', robustness.nonObjectJson]] as const) {
+    const probe = on === '$unknown-message' ? rule?.payload : undefined;
+    const frame = answerFrame(spec, rule, probe);
+    if (frame) lines.push({ on, at: 0, frame });
+    for (const r of rule?.messages ?? []) used.add(r);
+  }
+  for (const p of robustness.probes ?? []) {
+    const frame = answerFrame(spec, p, spec.transport === 'socket.io' && Array.isArray(p.frame) ? p.frame[1] : p.frame);
+    if (frame) lines.push({ on: `$probe:${p.id}`, at: 0, frame });
+    for (const r of p.messages ?? []) used.add(r);
   }
   let at = 100;
   for (const def of spec.messages) {

@@ -1,5 +1,7 @@
 /** Judging the documented answer to bad input: a reply, a close (with a code), or nothing. */
-import { at, skip } from '../../src/runner/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { at, fieldAt, hasField, payloadOf, skip } from '../../src/runner/index.js';
+import { preview } from '../../src/spec/validator.js';
 import type { CheckContext, Finding, Outcome } from '../../src/runner/index.js';
 import type { BadInputAnswer, Basis } from '../../src/spec/extension.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
@@ -22,7 +24,7 @@ export async function expectAnswer(ctx: CheckContext, conn: Connection, rule: Ba
   if (rule.action === 'reply') {
     const names = rule.messages ?? [];
     const reply = await waitForMessage(conn, names, sent.index + 1, timeoutMs);
-    if (reply) return [];
+    if (reply) return wrongFields(ctx, rule, reply, what, basis);
     const closed = await closeWithin(conn, 0, ctx);
     return [finding(`No documented reply to ${what}`, `one of ${names.join(', ')} within ${timeoutMs} ms`, describeAbsence(conn, sent.index + 1, timeoutMs, closed), lastFrame(conn))];
   }
@@ -35,19 +37,36 @@ export async function expectAnswer(ctx: CheckContext, conn: Connection, rule: Ba
     }
     return [];
   }
-  // ignore: the connection stays and keeps answering (a request the run has seen answered).
+  // ignore: the connection stays and keeps answering (a request the run has seen answered);
+  // none of the messages that would answer the input comes.
+  const unwanted = new Set(rule.messages ?? []);
+  // The reply to the live request asked afterwards is no answer to the input.
+  const answered = (liveReply?: Frame) => {
+    const got = conn.frames.find((f) => f.index > sent.index && f !== liveReply && f.dir === 'in' && f.name !== undefined && unwanted.has(f.name));
+    return got ? [finding(`${what} was answered`, `no answer to it (no ${[...unwanted].join(', ')})`, `${got.name} ${preview(got.message, 80)}`, got)] : [];
+  };
   const live = await liveRequest(ctx);
   if (live && conn.isOpen()) {
     const probe = conn.send(live.message);
     const reply = probe ? await waitForMessage(conn, live.replies, probe.index + 1, timeoutMs) : null;
-    if (reply) return [];
+    if (reply) return answered(reply);
     const closed = await closeWithin(conn, 0, ctx);
     if (closed) return [finding(`The server closed the connection after ${what}`, 'the input is ignored: the connection stays open', describeClose(closed), lastFrame(conn))];
     return [finding(`The server stopped answering after ${what}`, `the input is ignored: ${live.name} still gets ${live.replies.join(' or ')} within ${timeoutMs} ms`, `no ${live.replies.join(' or ')} within ${timeoutMs} ms`)];
   }
   const closed = await closeWithin(conn, settleMs(ctx) * 2, ctx);
   if (closed) return [finding(`The server closed the connection after ${what}`, 'the input is ignored: the connection stays open', describeClose(closed), lastFrame(conn))];
-  return [];
+  return answered();
+}
+
+/** The reply's documented field values (`fields`) it does not carry, as findings. */
+function wrongFields(ctx: CheckContext, rule: BadInputAnswer, reply: Frame, what: string, basis: Basis | undefined): Finding[] {
+  const payload = payloadOf(ctx.spec, reply.message);
+  const wrong = Object.entries(rule.fields ?? {}).filter(([path, want]) => !isDeepStrictEqual(fieldAt(payload, path), want));
+  if (!wrong.length) return [];
+  const expected = wrong.map(([path, want]) => `${path} ${JSON.stringify(want)}`).join(', ');
+  const actual = wrong.map(([path]) => (hasField(payload, path) ? `${path} ${JSON.stringify(fieldAt(payload, path))}` : `no ${path}`)).join(', ');
+  return [single(`The reply to ${what} is the wrong answer`, `${reply.name} with ${expected}`, `${reply.name} with ${actual}`, basis, reply)];
 }
 
 /** A name no document uses, for unknown-message probes. */

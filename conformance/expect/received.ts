@@ -2,7 +2,7 @@
 import { Findings, at, payloadOf, skip, verdictOf } from '../../src/runner/index.js';
 import type { CheckContext, Observation, Occurrence, Outcome } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
-import type { ValidationIssue, ValidationResult } from '../../src/spec/validator.js';
+import { validatorFor, type ValidationIssue, type ValidationResult } from '../../src/spec/validator.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
 
 /** One server message: the frame that carried it, the message, its name and payload. */
@@ -57,10 +57,10 @@ function collect(spec: Spec, frames: readonly Frame[], dir: 'in' | 'out', out: R
       if (Array.isArray(batch) && batch.length > 0 && batch.every(isObject)) {
         // Events batched into one array frame: envelope/json-objects reports the batching, and
         // every other check still judges each event, so batching hides no other drift.
-        const field = spec.ext.nameField?.[dir === 'in' ? 'receive' : 'send'] ?? 'type';
+        const direction = dir === 'in' ? 'receive' : 'send';
+        const validator = validatorFor(spec);
         batch.forEach((value, batchIndex) => {
-          const name = typeof value[field] === 'string' ? (value[field] as string) : undefined;
-          out.push({ frame, value, name, payload: value, batchIndex });
+          out.push({ frame, value, name: validator.nameOf(value, direction), payload: value, batchIndex });
         });
       } else out.push({ frame, value: frame.message, name: frame.name, payload: frame.message });
     }

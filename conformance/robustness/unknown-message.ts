@@ -14,7 +14,7 @@ export default defineCheck({
   async run(ctx) {
     const rule = ctx.spec.ext.robustness!.unknownMessage!;
     const name = unknownName();
-    const message = ctx.spec.transport === 'socket.io' ? [name, {}] : { [ctx.spec.ext.nameField?.send ?? 'type']: name };
+    const message = ctx.spec.transport === 'socket.io' ? [name, rule.payload ?? {}] : { ...rule.payload, [ctx.spec.ext.nameField?.send ?? 'type']: name };
     const out = await probeBadInput(ctx, { message }, rule, `an unknown message "${name}"`, basisOf(rule, 'x-wsconform.robustness.unknownMessage'));
     return Array.isArray(out) ? verdictOf(out) : out;
   },

@@ -22,7 +22,7 @@ export function failureLines(r: CheckResult): string[] {
   const lines = [`${r.id} (${r.level}, ${r.verdict})`, `  Requirement: ${r.requirement}`, `  Quote:       ${r.quote}`];
   if (r.verdict === 'error') lines.push(`  Error:       ${r.reason}`);
   for (const f of r.findings) {
-    lines.push(`  - ${f.message}${f.count > 1 ? ` (${f.count} times)` : ''}${f.level === 'SHOULD' && r.level === 'MUST' ? ' [SHOULD: the document is silent]' : ''}`);
+    lines.push(`  - ${f.message}${f.count > 1 ? ` (${f.count} times)` : ''}${f.level === 'SHOULD' && r.level === 'MUST' ? ` [SHOULD: ${f.basis?.level === 'SHOULD' ? 'the document only recommends it' : 'the document is silent'}]` : ''}`);
     if (f.basis && r.basis.length > 1) lines.push(`    Basis:    ${renderBasis(f.basis)}`);
     lines.push(`    Expected: ${f.expected}`);
     lines.push(`    Actual:   ${f.actual}`);

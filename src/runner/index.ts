@@ -4,7 +4,7 @@ export { basisOf, distinctBases, levelOf, renderBasis, TRANSPORT } from './basis
 export { coverageOf, nearestName, type Coverage } from './coverage.js';
 export { defineCheck, NotJudged, pass, skip, verdictOf } from './define-check.js';
 export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
-export { fieldAt, hasField, outgoing, payloadOf, triggerPayload } from './messages.js';
+export { fieldAt, hasField, named, namedByShape, outgoing, payloadOf, triggerPayload } from './messages.js';
 export { initialMessagesFor } from './observation.js';
 export { openingMessage, performOpening, withField } from './opening.js';
 export { REDACTED, redactor, redactDeep } from './redact.js';

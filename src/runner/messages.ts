@@ -34,9 +34,22 @@ export function outgoing(spec: Spec, name: string, payload?: unknown): unknown {
   const given = payload !== undefined ? payload : def?.examples[0];
   const body = given === NO_PAYLOAD ? undefined : given;
   if (spec.transport === 'socket.io') return body === undefined ? [name] : [name, body];
-  const field = spec.ext.nameField?.send ?? 'type';
-  if (body && typeof body === 'object' && !Array.isArray(body)) return { [field]: name, ...(body as object) };
-  return { [field]: name };
+  return named(spec, 'send', name, body);
+}
+
+/**
+ * Whether a message is named by its shape (`x-wsconform.identify`) rather than a name field: such
+ * a message travels as its payload is.
+ */
+export function namedByShape(spec: Spec, direction: 'receive' | 'send', name: string): boolean {
+  return !!spec.ext.identify?.[direction]?.some((r) => r.message === name);
+}
+
+/** A WebSocket message of a wire name: the payload with the name field set, unless the message is named by its shape. */
+export function named(spec: Spec, direction: 'receive' | 'send', name: string, body: unknown): Record<string, unknown> {
+  const object = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  if (namedByShape(spec, direction, name)) return { ...object };
+  return { [spec.ext.nameField?.[direction] ?? 'type']: name, ...object };
 }
 
 /** The trigger payload the document gives for a client message, if any. */

@@ -23,6 +23,19 @@ export interface WsconformExtension {
    */
   nameField?: { receive: string; send: string };
   /**
+   * Messages told apart by their shape instead of a name field (JSON-RPC 2.0: a response carries
+   * `result` or `error` and no method). Per direction, the rules are tried in order: the first
+   * whose `when` schema a message matches names it. A message no rule matches is named by
+   * `nameField`, when the document has one. A run sends such a message as its payload is, with
+   * no name field added.
+   */
+  identify?: { receive?: IdentifyRule[]; send?: IdentifyRule[] };
+  /**
+   * Several client messages in one frame, as a JSON array (JSON-RPC 2.0 §6): the server answers
+   * with one array holding a reply per message that has an id, and nothing for the others.
+   */
+  batch?: BatchRule;
+  /**
    * Socket.IO only: wire names of messages that travel as Socket.IO lifecycle packets rather
    * than EVENT packets (`connect`: CONNECT with `{sid}`; `connect_error`: CONNECT_ERROR with
    * `{message, data?}`; `disconnect`: DISCONNECT). Their payload is the packet's data.
@@ -81,6 +94,25 @@ export interface WsconformExtension {
   closeCodes?: CloseCodeRule[];
   /** Free-form notes: where the document was ambiguous and what was decided. */
   decisions?: string[];
+}
+
+/** A message named by its shape. */
+export interface IdentifyRule {
+  /** The wire name given to a message that matches. */
+  message: string;
+  /** A JSON Schema the message matches, e.g. `{ required: [result] }`. */
+  when: Record<string, unknown>;
+}
+
+/** A batch of client messages and its answer. */
+export interface BatchRule {
+  /** The messages of the batch a run sends: wire names, each with its payload (default: its first example). */
+  items: { send: string; payload?: unknown }[];
+  /** Dotted path of the id that correlates a reply with its request; an item without one gets no reply. */
+  idField: string;
+  /** Wire names of the replies (default: every server message identified by shape). */
+  replies?: string[];
+  basis?: Basis;
 }
 
 /** The subprotocol a connection negotiates (RFC 6455 §1.9, §4.2.2). */
@@ -397,6 +429,11 @@ export interface RobustnessRule {
    */
   nonObjectJson?: BadInputAnswer;
   /**
+   * Further inputs whose answer the document states, each sent on a connection of its own (e.g.
+   * JSON-RPC's invalid Request, invalid params, a notification that gets no reply).
+   */
+  probes?: ProbeRule[];
+  /**
    * When the document states no maximum frame size: the size, in bytes, of the large frame a run
    * sends anyway. Any answer is accepted (a close, a reply, nothing); the server must keep serving.
    */
@@ -411,11 +448,34 @@ export interface BadInputAnswer {
    * answer is accepted. In every case the server must keep serving new connections.
    */
   action: 'reply' | 'close' | 'ignore' | 'any';
-  /** For `reply`: wire names of acceptable replies. */
+  /**
+   * For `reply`: wire names of acceptable replies. For `ignore`: wire names of messages that would
+   * answer the input, none of which may come.
+   */
   messages?: string[];
+  /**
+   * For `reply`: values the reply carries, by dotted path (e.g. `error.code: -32601`, `id: null`).
+   * A reply with another value there is the wrong answer.
+   */
+  fields?: Record<string, unknown>;
+  /**
+   * For `unknownMessage`: the fields the probe carries beside its undocumented name (e.g.
+   * `jsonrpc: "2.0"` and an `id`), so that it is well formed in every other way.
+   */
+  payload?: Record<string, unknown>;
   /** For `close`: the expected close code. */
   code?: number;
   basis?: Basis;
+}
+
+/** An input the run sends as it is, and the answer the document states for it. */
+export interface ProbeRule extends BadInputAnswer {
+  /** A short identifier, used in reports, e.g. `invalid-params`. */
+  id: string;
+  /** The JSON value sent as one text frame (Socket.IO: the EVENT data, `[event, ...args]`). */
+  frame: unknown;
+  /** What the input is, in words, e.g. "a Request whose method is not a string". */
+  description?: string;
 }
 
 /** A client message a run may send to provoke traffic. */

@@ -399,12 +399,17 @@ function ruleNames(ext: WsconformExtension): [string, string[]][] {
     out.push(['auth', [...(ext.auth.writes ?? []), ...(ext.auth.refusals ?? []), ...(ext.auth.statusMessage ? [ext.auth.statusMessage.message] : [])]]);
     if (ext.auth.admin) out.push(['auth.admin', [...ext.auth.admin.messages, ...ext.auth.admin.privilegedEvents, ...(ext.auth.admin.refusals ?? [])]]);
   }
-  for (const k of ['invalidJson', 'unknownMessage'] as const) {
+  for (const k of ['invalidJson', 'unknownMessage', 'nonObjectJson'] as const) {
     const a = ext.robustness?.[k];
     if (a?.messages) out.push([`robustness.${k}`, a.messages]);
   }
+  for (const p of ext.robustness?.probes ?? []) if (p.messages) out.push([`robustness.probes.${p.id}`, p.messages]);
   if (ext.triggers) out.push(['triggers', ext.triggers.map((t) => t.message)]);
   if (ext.lifecycle) out.push(['lifecycle', ext.lifecycle]);
   for (const s of ext.sequences ?? []) if (s.messages) out.push([`sequences.${s.field}`, s.messages]);
+  for (const d of ['receive', 'send'] as const) if (ext.identify?.[d]) out.push([`identify.${d}`, ext.identify[d]!.map((r) => r.message)]);
+  if (ext.batch) out.push(['batch', [...ext.batch.items.map((i) => i.send), ...(ext.batch.replies ?? [])]]);
+  if (ext.opening) out.push(['opening', ext.opening.steps.flatMap((s) => [s.send, ...s.expect])]);
+  for (const o of ext.operations ?? []) out.push([`operations.${o.id}`, [o.start, ...(o.during ?? []), ...o.end, ...(o.cancel ? [o.cancel] : [])]]);
   return out;
 }

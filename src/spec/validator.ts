@@ -250,9 +250,18 @@ export function validatorFor(spec: Spec): Validator {
     return entry;
   };
 
+  // Messages named by their shape (x-wsconform.identify): the first rule whose schema matches.
+  const shapes = {
+    receive: (spec.ext.identify?.receive ?? []).map((r) => ({ message: r.message, match: ajv.compile(r.when) })),
+    send: (spec.ext.identify?.send ?? []).map((r) => ({ message: r.message, match: ajv.compile(r.when) })),
+  };
+  // With shapes and no name field, a message no shape matches has no name.
+  const byField = { receive: !shapes.receive.length || !!spec.ext.nameField, send: !shapes.send.length || !!spec.ext.nameField };
   const nameOf = (value: unknown, direction: Direction = 'receive'): string | undefined => {
     if (socketio) return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    for (const s of shapes[direction]) if (s.match(value)) return s.message;
+    if (!byField[direction]) return undefined;
     const n = (value as Record<string, unknown>)[nameField[direction]];
     return typeof n === 'string' ? n : undefined;
   };
@@ -270,9 +279,12 @@ export function validatorFor(spec: Spec): Validator {
     }
     const name = nameOf(value, direction);
     if (name === undefined) {
+      const known = shapes[direction].map((s) => s.message);
+      if (!byField[direction]) return fail('missing-name', '$', `a message of a documented shape (${known.join(', ')})`, `${preview(value, 60)}, which matches none`);
       const field = nameField[direction];
       const v = (value as Record<string, unknown>)[field];
-      return fail('missing-name', `$.${field}`, `the message name in "${field}" (a string)`, v === undefined ? 'missing' : `${jsonType(v)} ${preview(v, 60)}`);
+      const shaped = known.length ? `, or a message of a documented shape (${known.join(', ')})` : '';
+      return fail('missing-name', `$.${field}`, `the message name in "${field}" (a string)${shaped}`, v === undefined ? 'missing' : `${jsonType(v)} ${preview(v, 60)}`);
     }
     const entry = entryFor(direction, name);
     if (!entry) {

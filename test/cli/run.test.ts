@@ -34,7 +34,7 @@ describe('wsconform run', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^ {2}PASS {2}ping-pong\/app-ping +\d+ ms$/m);
     expect(r.stdout).toMatch(/^ {2}SKIP {2}auth\/valid-token +\d+ ms {2}the document has no authentication$/m);
-    expect(r.stdout).toMatch(/^14 passed, 0 failed, 19 skipped, 0 non-strict, 0 errors \(\d+ ms\)$/m);
+    expect(r.stdout).toMatch(/^14 passed, 0 failed, 21 skipped, 0 non-strict, 0 errors \(\d+ ms\)$/m);
     expect(r.code).toBe(0);
   });
 
@@ -84,7 +84,7 @@ describe('wsconform list', () => {
     const r = await runCli(['list', 'kiwi']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('Kiwi voice assistant event stream (kiwi 1.0.0): 33 checks, 14 apply');
+    expect(lines[0]).toBe('Kiwi voice assistant event stream (kiwi 1.0.0): 35 checks, 14 apply');
     expect(lines).toContain('ping-pong/app-ping            ping-pong         MUST    applies');
     expect(lines).toContain('envelope/known-messages       envelope          SHOULD  applies');
     expect(lines).toContain('auth/valid-token              auth              MUST    not applicable: the document has no authentication');
@@ -96,7 +96,7 @@ describe('wsconform list', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.spec.id).toBe('gemini-chat');
-    expect(doc.checks).toHaveLength(33);
+    expect(doc.checks).toHaveLength(35);
     expect(doc.checks.find((c: { id: string }) => c.id === 'ping-pong/ws-ping-frame')).toMatchObject({ category: 'ping-pong', level: 'MUST', applies: false, reason: 'Socket.IO keeps connections alive with Engine.IO heartbeats (ping-pong/socketio-heartbeat)' });
     expect(doc.checks.find((c: { id: string }) => c.id === 'auth/privileged-feed')).toMatchObject({ applies: true });
   });

@@ -13,7 +13,7 @@ describe('the fault list', () => {
       'initial-out-of-order', 'initial-missing', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event',
       'missing-field', 'accept-missing-token', 'accept-bad-token', 'ignore-query-token', 'allow-unauth-writes', 'allow-admin-ops', 'leak-monitoring', 'echo-token',
       'accumulated-mismatch', 'full-response-mismatch', 'lifecycle-orphan-end', 'unsolicited-reply', 'no-reply', 'close-on-invalid-json',
-      'crash-on-invalid-json', 'ignore-unknown', 'close-on-unknown', 'crash-on-unknown', 'crash-on-non-object', 'close-on-non-object', 'accept-oversized', 'crash-on-oversized', 'no-broadcast', 'no-opening-reply', 'operation-after-end', 'accept-no-subprotocol', 'refuse-channel', 'reject-namespace',
+      'crash-on-invalid-json', 'ignore-unknown', 'close-on-unknown', 'crash-on-unknown', 'crash-on-non-object', 'close-on-non-object', 'accept-oversized', 'crash-on-oversized', 'no-broadcast', 'no-opening-reply', 'operation-after-end', 'accept-no-subprotocol', 'wrong-close-codes', 'batch-unbatched', 'misanswer-probes', 'refuse-channel', 'reject-namespace',
     ]);
     for (const f of FAULTS) {
       expect(f.description).not.toContain('\n');

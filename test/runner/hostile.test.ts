@@ -28,7 +28,7 @@ describe('a run against a hostile server never hangs', () => {
         occurrences: [{ frameIndex: 0, frame: '(close frame, code 1006)' }],
       },
     ]);
-    expect(report.summary).toEqual({ passed: 0, failed: 1, nonStrict: 0, skipped: 32, errors: 0, total: 33 });
+    expect(report.summary).toEqual({ passed: 0, failed: 1, nonStrict: 0, skipped: 34, errors: 0, total: 35 });
     expect(report.problems).toEqual([`the server at ${server.url} did not accept the observation connection (no answer to the opening handshake)`]);
     expect(result(report, 'ping-pong/app-ping').reason).toBe('could not connect (no answer to the opening handshake within 500 ms); handshake/upgrade reports it');
     expect(result(report, 'envelope/schema').reason).toBe('the observation connection did not open (no answer to the opening handshake); handshake/upgrade reports it');
@@ -135,7 +135,7 @@ describe('a run against a hostile server never hangs', () => {
       expect(upgrade.verdict).toBe('fail');
       expect(upgrade.findings.map((f) => f.actual)).toEqual(['no Engine.IO open packet after the upgrade within 1000 ms']);
       // One cause, one finding: every other check skips, none passes on nothing.
-      expect(report.summary).toEqual({ passed: 0, failed: 1, nonStrict: 0, skipped: 32, errors: 0, total: 33 });
+      expect(report.summary).toEqual({ passed: 0, failed: 1, nonStrict: 0, skipped: 34, errors: 0, total: 35 });
       expect(result(report, 'auth/valid-token').reason).toBe('could not connect (no Engine.IO open packet after the upgrade, as on the observation connection); handshake/upgrade reports it');
       expect(result(report, 'robustness/invalid-json').reason).toBe('could not connect (not tried: the observation connection got no answer (no Engine.IO open packet after the upgrade within 1000 ms)); handshake/upgrade reports it');
     });
@@ -149,7 +149,7 @@ describe('a run against a hostile server never hangs', () => {
       expect(upgrade.findings.map((f) => f.actual)).toEqual(['no answer to the CONNECT of namespace / within 1000 ms']);
       // The open packet is a frame the server sent: it rightly holds no token.
       expect(report.checks.filter((c) => c.verdict === 'pass').map((c) => c.id)).toEqual(['auth/token-not-echoed']);
-      expect(report.summary).toEqual({ passed: 1, failed: 1, nonStrict: 0, skipped: 31, errors: 0, total: 33 });
+      expect(report.summary).toEqual({ passed: 1, failed: 1, nonStrict: 0, skipped: 33, errors: 0, total: 35 });
     });
   });
 

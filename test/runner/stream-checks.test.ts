@@ -43,7 +43,7 @@ describe('stream checks judge the observation transcript', () => {
   it('passes every applicable Kiwi check against a well-behaved server', async () => {
     const report = await kiwi({});
     expect(report.checks.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip')).toEqual([]);
-    expect(report.summary).toEqual({ passed: 14, failed: 0, nonStrict: 0, skipped: 19, errors: 0, total: 33 });
+    expect(report.summary).toEqual({ passed: 14, failed: 0, nonStrict: 0, skipped: 21, errors: 0, total: 35 });
   });
 
   it('names an ISO 8601 timestamp precisely where epoch seconds are documented', async () => {
@@ -135,7 +135,7 @@ describe('active checks send and wait', () => {
 
   it('accepts any answer to bad input where the document is silent, as long as the server keeps serving', async () => {
     const report = await kiwi({ closeOnInvalidJson: true, maxPayload: 4 * 1024 * 1024 }, ['robustness']);
-    expect(verdicts(report)).toEqual({ 'robustness/invalid-json': 'pass', 'robustness/unknown-message': 'pass', 'robustness/non-object-json': 'pass', 'robustness/oversized-frame': 'pass', 'robustness/close-codes': 'skip' });
+    expect(verdicts(report)).toEqual({ 'robustness/invalid-json': 'pass', 'robustness/unknown-message': 'pass', 'robustness/non-object-json': 'pass', 'robustness/oversized-frame': 'pass', 'robustness/close-codes': 'skip', 'robustness/probes': 'skip' });
   });
 
   it('fails robustness/invalid-json when invalid JSON closes a connection the document says stays open', async () => {
@@ -144,7 +144,7 @@ describe('active checks send and wait', () => {
     expect(f.message).toBe('The server closed the connection after a frame that is not JSON');
     expect(f.expected).toBe('the input is ignored: the connection stays open');
     expect(f.actual).toMatch(/^the server closed the connection \(code 1003, reason "invalid json"\) after \d+ ms$/);
-    expect(verdicts(report)).toEqual({ 'robustness/invalid-json': 'fail', 'robustness/unknown-message': 'pass', 'robustness/non-object-json': 'pass', 'robustness/oversized-frame': 'pass', 'robustness/close-codes': 'skip' });
+    expect(verdicts(report)).toEqual({ 'robustness/invalid-json': 'fail', 'robustness/unknown-message': 'pass', 'robustness/non-object-json': 'pass', 'robustness/oversized-frame': 'pass', 'robustness/close-codes': 'skip', 'robustness/probes': 'skip' });
   });
 
   it('fails robustness/oversized-frame when a frame above maxFrameBytes is accepted', async () => {

@@ -41,10 +41,13 @@ afterEach(async () => {
 });
 
 /** The prose an example document was written from. */
-const EXAMPLE_SOURCE: Record<string, string> = { 'examples/graphql-transport-ws.asyncapi.yaml': 'examples/sources/graphql-transport-ws.md' };
+const EXAMPLE_SOURCE: Record<string, string> = {
+  'examples/graphql-transport-ws.asyncapi.yaml': 'examples/sources/graphql-transport-ws.md',
+  'examples/json-rpc-2.0.asyncapi.yaml': 'examples/sources/json-rpc-2.0.md',
+};
 
 describe('evidence quotes the document being tested, never another one', () => {
-  for (const ref of [...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml', 'examples/graphql-transport-ws.asyncapi.yaml']) {
+  for (const ref of [...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml', ...Object.keys(EXAMPLE_SOURCE)]) {
     it(`${ref}: every basis quotes its own document (and, for a built-in, its source prose), a transport specification or a recorded decision`, async () => {
       const spec = await loadSpec(ref);
       const own = squash(strings(parse(readFileSync(spec.file, 'utf8'))).join('\n'));
