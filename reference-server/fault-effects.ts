@@ -52,6 +52,7 @@ export class FaultEffects {
     if (name && name === this.firstInitial && f.has('initial-missing') && this.once('initial-missing')) return [];
     let out = frame;
     if (name && f.has('pong-missing-fields') && name === this.spec.ext.keepalive?.appPing?.pong) out = this.dropPaths(out, pongFields(this.spec));
+    if (name && f.has('pong-no-echo') && name === this.spec.ext.keepalive?.appPing?.pong) out = this.dropPaths(out, this.spec.ext.keepalive.appPing.echo ?? []);
     if (name && f.has('missing-field') && !this.done.has('missing-field')) {
       const path = droppablePath(this.spec, name);
       if (path) {

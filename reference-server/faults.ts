@@ -70,6 +70,7 @@ function documentedAnswer(rule: { action: string } | undefined): boolean {
 
 export const FAULTS: FaultDef[] = [
   { name: 'no-pong', description: 'the application ping is never answered with its pong', protocols: ['kiwi', 'aragora-control-plane'], catches: ['ping-pong/app-ping'], applies: (s) => !!appPing(s) },
+  { name: 'pong-no-echo', description: "the pong does not carry back the ping's echoed fields", protocols: [], catches: ['ping-pong/app-ping'], applies: (s) => !!appPing(s)?.echo?.length },
   { name: 'pong-missing-fields', description: 'the pong omits its documented fields (control plane pong without timestamp)', protocols: ['aragora-control-plane'], catches: ['ping-pong/app-ping'], applies: (s) => pongFields(s).length > 0 },
   { name: 'ignore-ws-ping', description: 'WebSocket ping frames are not answered with pong frames (ws autoPong off)', protocols: WS, catches: ['ping-pong/ws-ping-frame'], applies: isWs },
   { name: 'no-keepalive', description: 'the server sends no WebSocket ping frames although the document says it does', protocols: ['coda'], catches: ['ping-pong/server-keepalive'], applies: (s) => isWs(s) && !!s.ext.keepalive?.serverPing },

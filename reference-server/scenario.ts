@@ -142,7 +142,11 @@ export function defaultScenario(spec: Spec): string {
       // Where replies are correlated by an id, the reply carries the request's.
       const id = correlationField(spec);
       const echo = id && spec.message('receive', reply)?.schema && hasProperty(spec.message('receive', reply)!.schema!, id) ? { field: id, from: id } : undefined;
-      lines.push({ on: message, at: 0, frame: frameOf(spec, reply, echo) });
+      let frame = frameOf(spec, reply, echo);
+      // The documented pong carries back the ping's echoed paths.
+      const ping = spec.ext.keepalive?.appPing;
+      if (ping && message === ping.ping && reply === ping.pong) for (const path of ping.echo ?? []) frame = spec.transport === 'socket.io' ? [reply, withField((frame as unknown[])[1], path, `\${request.${path}}`)] : withField(frame, path, `\${request.${path}}`);
+      lines.push({ on: message, at: 0, frame });
       answered.add(message);
     }
     for (const r of replies) used.add(r);

@@ -1,7 +1,9 @@
 // Kiwi, "Client Commands": "{"type": "ping"} … Response: {"event": "pong"} … Use this to keep the
 // connection alive or check connectivity." Control plane: "Server responds with: { "type": "pong",
 // "timestamp": 1732735053.123 }".
-import { Findings, at, defineCheck, hasField, outgoing, payloadOf, verdictOf, basisOf } from '../../src/runner/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { Findings, at, defineCheck, fieldAt, hasField, outgoing, payloadOf, verdictOf, basisOf } from '../../src/runner/index.js';
+import { preview } from '../../src/spec/validator.js';
 import { closedNow, pongFieldsOf, describeAbsence, lastFrame, openOrSkip, waitForMessage } from '../expect/index.js';
 
 export default defineCheck({
@@ -9,8 +11,11 @@ export default defineCheck({
   category: 'ping-pong',
   level: 'MUST',
   description: 'Sends the documented application ping',
-  requirement: 'The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields.',
-  basis: (spec) => [basisOf(spec.ext.keepalive?.appPing, 'x-wsconform.keepalive.appPing')],
+  requirement: 'The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields and, where the document says so, the ping\'s echoed fields.',
+  basis: (spec) => {
+    const rule = spec.ext.keepalive?.appPing;
+    return [basisOf(rule, 'x-wsconform.keepalive.appPing'), ...(rule?.echo?.length && rule.echoBasis ? [rule.echoBasis] : [])];
+  },
   appliesTo: (spec) => (spec.ext.keepalive?.appPing ? true : 'the document has no application ping'),
   async run(ctx) {
     const rule = ctx.spec.ext.keepalive!.appPing!;
@@ -28,6 +33,14 @@ export default defineCheck({
     const payload = payloadOf(ctx.spec, pong.message);
     for (const field of pongFieldsOf(ctx.spec)) {
       if (!hasField(payload, field)) findings.add(`field:${field}`, { message: `${rule.pong} lacks ${field}`, expected: `${rule.pong} with ${field}`, actual: `no ${field}` }, at(pong, { path: `$.${field}` }));
+    }
+    // The pong carries back what the ping carried at the echoed paths.
+    const ping = payloadOf(ctx.spec, sent!.message);
+    for (const path of rule.echo ?? []) {
+      if (!hasField(ping, path)) continue;
+      const want = fieldAt(ping, path);
+      if (isDeepStrictEqual(fieldAt(payload, path), want)) continue;
+      findings.add(`echo:${path}`, { message: `${rule.pong} does not echo the ping's ${path}`, expected: `${path} ${preview(want, 60)}, as the ping sent`, actual: hasField(payload, path) ? `${path} ${preview(fieldAt(payload, path), 60)}` : `no ${path}`, basis: rule.echoBasis ?? basisOf(rule, 'x-wsconform.keepalive.appPing') }, at(pong, { path: `$.${path}` }));
     }
     return verdictOf(findings.list());
   },

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FIXTURES } from '../../reference-server/options.js';
 import { fieldAt, payloadOf } from '../runner/messages.js';
-import { performOpening, withField } from '../runner/opening.js';
+import { performOpening, serverPingAnswer, withField } from '../runner/opening.js';
 import { presentToken } from '../runner/target.js';
 import type { Spec } from '../spec/model.js';
 import { packageRoot } from '../spec/paths.js';
@@ -113,6 +113,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
     nameOf: (m, d) => validator.nameOf(m, d),
     label: 'record',
     protocols: spec.ext.subprotocol?.offer,
+    answer: serverPingAnswer(spec),
     ...presented,
   });
   const opened = await conn.opened;

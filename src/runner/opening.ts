@@ -8,7 +8,7 @@
 import type { OpeningStep } from '../spec/extension.js';
 import type { Spec } from '../spec/model.js';
 import type { Connection, Frame, OpenResult } from '../transport/index.js';
-import { outgoing } from './messages.js';
+import { fieldAt, hasField, outgoing, payloadOf } from './messages.js';
 
 /** Sets a dotted path inside a (copied) object payload. */
 export function withField(payload: unknown, dotted: string, value: unknown): Record<string, unknown> {
@@ -60,4 +60,24 @@ export async function performOpening(spec: Spec, conn: Connection, timeoutMs: nu
     if (!reply || reply.type === 'close') return failure(conn, step, reply, timeoutMs);
   }
   return undefined;
+}
+
+/**
+ * The answer every connection gives the document's server ping (`keepalive.serverAppPing`): its
+ * pong, carrying back the echoed paths of the ping. Undefined when the document has none.
+ */
+export function serverPingAnswer(spec: Spec): ((frame: Frame) => unknown) | undefined {
+  const rule = spec.ext.keepalive?.serverAppPing;
+  if (!rule) return undefined;
+  return (frame) => {
+    if (frame.name !== rule.ping) return undefined;
+    const ping = payloadOf(spec, frame.message);
+    let pong = outgoing(spec, rule.pong);
+    for (const path of rule.echo ?? []) {
+      if (!hasField(ping, path)) continue;
+      const value = fieldAt(ping, path);
+      pong = spec.transport === 'socket.io' ? [rule.pong, withField((pong as unknown[])[1], path, value)] : withField(pong, path, value);
+    }
+    return pong;
+  };
 }

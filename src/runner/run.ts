@@ -20,7 +20,7 @@ import { coverageOf, receivedNames, type Coverage } from './coverage.js';
 import { initialMessagesFor, observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
 import { selectChecks } from './select.js';
-import { performOpening } from './opening.js';
+import { performOpening, serverPingAnswer } from './opening.js';
 import { presentToken, resolveTargets, tokenOf } from './target.js';
 import { withTranscripts } from './transcript.js';
 import type { ChannelTarget, CheckConnectOptions, CheckContext, CheckDef, CheckResult, Finding, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
@@ -198,6 +198,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const allConnections: Connection[] = [];
   const spec4report = { id: spec.id, title: spec.title, version: spec.version, file: spec.file };
   const nameOf = (m: unknown, d: 'receive' | 'send') => validator.nameOf(m, d);
+  const pingAnswer = serverPingAnswer(spec);
 
   // Every connection of a check waits for one of the slots; the observation has its own, so a
   // check that waits for the observation while holding a slot can never starve it.
@@ -237,6 +238,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
           nameOf,
           label: options.label,
           protocols: options.protocols ?? spec.ext.subprotocol?.offer,
+          answer: pingAnswer,
           ...presented,
         }),
       options.label === 'observation' ? undefined : slots,

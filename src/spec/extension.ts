@@ -343,6 +343,25 @@ export interface KeepaliveRule {
     payload?: unknown;
     /** Fields the pong must carry (dotted paths), beyond what its schema says. */
     pongFields?: string[];
+    /** Dotted paths of the ping the pong carries back unchanged (its payload echoed). */
+    echo?: string[];
+    /** The document's sentence that the pong echoes the ping (default: `basis`). */
+    echoBasis?: Basis;
+    basis?: Basis;
+  };
+
+  /**
+   * Application-level ping from the server: the server sends `ping`, the client answers with
+   * `pong` (carrying back the `echo` paths). Every connection of a run answers it, so a server
+   * that closes a connection whose client stays silent keeps the run's connections.
+   */
+  serverAppPing?: {
+    /** Wire name of the server's ping message. */
+    ping: string;
+    /** Wire name of the client's pong message. */
+    pong: string;
+    /** Dotted paths of the ping the pong carries back. */
+    echo?: string[];
     basis?: Basis;
   };
 

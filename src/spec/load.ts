@@ -395,6 +395,7 @@ function ruleNames(ext: WsconformExtension): [string, string[]][] {
   for (const l of ext.lifecycles ?? []) out.push([`lifecycles.${l.id}`, [l.start, ...l.end, ...(l.during ?? [])]]);
   for (const a of ext.accumulations ?? []) out.push([`accumulations.${a.id}`, [a.message, ...(a.final ? [a.final.message] : []), ...(a.resetOn ?? [])]]);
   if (ext.keepalive?.appPing) out.push(['keepalive.appPing', [ext.keepalive.appPing.ping, ext.keepalive.appPing.pong]]);
+  if (ext.keepalive?.serverAppPing) out.push(['keepalive.serverAppPing', [ext.keepalive.serverAppPing.ping, ext.keepalive.serverAppPing.pong]]);
   if (ext.auth) {
     out.push(['auth', [...(ext.auth.writes ?? []), ...(ext.auth.refusals ?? []), ...(ext.auth.statusMessage ? [ext.auth.statusMessage.message] : [])]]);
     if (ext.auth.admin) out.push(['auth.admin', [...ext.auth.admin.messages, ...ext.auth.admin.privilegedEvents, ...(ext.auth.admin.refusals ?? [])]]);

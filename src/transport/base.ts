@@ -17,6 +17,7 @@ export abstract class BaseConnection implements Connection {
   protected readonly start = performance.now();
   protected ws?: WebSocket;
   protected readonly nameOf?: (message: unknown, direction: 'receive' | 'send') => string | undefined;
+  private readonly answer?: (frame: Frame) => unknown;
   private resolveOpened!: (r: OpenResult) => void;
   private resolveClosed!: (c: CloseInfo) => void;
   private openSettled = false;
@@ -28,6 +29,7 @@ export abstract class BaseConnection implements Connection {
     this.label = options.label ?? 'connection';
     this.url = options.url;
     this.nameOf = options.nameOf;
+    this.answer = options.answer;
     this.opened = new Promise((r) => (this.resolveOpened = r));
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
@@ -67,6 +69,10 @@ export abstract class BaseConnection implements Connection {
     this.frames.push(frame);
     // A waiter may remove itself when it matches: iterate over a copy, but only when there are waiters.
     if (this.waiters.size) for (const w of [...this.waiters]) w(frame);
+    if (this.answer && frame.dir === 'in' && frame.name !== undefined) {
+      const reply = this.answer(frame);
+      if (reply !== undefined && this.isOpen()) this.send(reply);
+    }
     return frame;
   }
 

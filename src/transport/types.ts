@@ -115,6 +115,8 @@ export interface ConnectOptions {
   nameOf?: (message: unknown, direction: 'receive' | 'send') => string | undefined;
   /** A label for the wire log (e.g. the check id). */
   label?: string;
+  /** Answers a server message at once (the document's server ping): the message to send, or undefined. */
+  answer?: (frame: Frame) => unknown;
 }
 
 /** A connection to the server under test. */

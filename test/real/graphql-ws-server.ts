@@ -18,6 +18,9 @@ export const GRAPHQL_VARIANTS = [
   'no-subprotocol-accepted',
   'ignores-cancel',
   'wrong-unauthorized-code',
+  'pong-not-echoing',
+  // Conforming: the server pings each client after the ack and closes one that does not answer.
+  'pings-client',
 ] as const;
 export type GraphqlVariant = (typeof GRAPHQL_VARIANTS)[number];
 
@@ -43,6 +46,13 @@ const roots = {
 };
 
 type Message = { type?: string; id?: string };
+
+/** The `pings-client` variant's count of server pings sent, answered with their payload, and unanswered (the connection closed). */
+export interface PingStats {
+  pings: number;
+  answered: number;
+  unanswered: number;
+}
 const parse = (text: string): Message => {
   try {
     const value = JSON.parse(text) as unknown;
@@ -56,7 +66,8 @@ const parse = (text: string): Message => {
  * `token`: the server requires `connection_init.payload.token` to equal it (graphql-ws's own
  * `onConnect` returning false closes the socket with 4403 Forbidden).
  */
-export async function startGraphqlWs(variant?: GraphqlVariant, token?: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startGraphqlWs(variant?: GraphqlVariant, token?: string): Promise<{ url: string; close: () => Promise<void>; stats: PingStats }> {
+  const stats: PingStats = { pings: 0, answered: 0, unanswered: 0 };
   const server = makeServer({ schema, roots, connectionInitWaitTimeout: 3000, onConnect: token === undefined ? undefined : (ctx) => ctx.connectionParams?.token === token });
   const http = createServer();
   const wss = new WebSocketServer({
@@ -67,6 +78,8 @@ export async function startGraphqlWs(variant?: GraphqlVariant, token?: string): 
   wss.on('connection', (socket, request) => {
     const active = new Set<string>();
     let inits = 0;
+    let pingTimer: NodeJS.Timeout | undefined;
+    socket.once('close', () => clearTimeout(pingTimer));
     const sendRaw = (data: string) => new Promise<void>((resolve, reject) => (socket.readyState !== socket.OPEN ? resolve() : socket.send(data, (err) => (err ? reject(err) : resolve()))));
     const closed = server.opened(
       {
@@ -75,15 +88,28 @@ export async function startGraphqlWs(variant?: GraphqlVariant, token?: string): 
           const m = parse(data);
           if (variant === 'no-ack' && m.type === 'connection_ack') return;
           if (variant === 'pong-missing' && m.type === 'pong') return;
+          if (variant === 'pong-not-echoing' && m.type === 'pong') return sendRaw(JSON.stringify({ type: 'pong' }));
           if (m.type === 'complete' && m.id) active.delete(m.id);
           await sendRaw(data);
           if (variant === 'next-after-complete' && m.type === 'complete') await sendRaw(JSON.stringify({ id: m.id, type: 'next', payload: { data: { hello: 'again' } } }));
+          if (variant === 'pings-client' && m.type === 'connection_ack') {
+            await sendRaw(JSON.stringify({ type: 'ping', payload: { beat: 1 } }));
+            stats.pings++;
+            pingTimer = setTimeout(() => {
+              stats.unanswered++;
+              socket.close(4499, 'no pong to the server ping');
+            }, 2000);
+          }
         },
         close: (code, reason) => socket.close(variant === 'wrong-unauthorized-code' && code === 4401 ? 4400 : code, reason),
         onMessage: (cb) =>
           socket.on('message', async (event) => {
             const text = String(event);
-            const m = parse(text);
+            const m = parse(text) as Message & { payload?: { beat?: number } };
+            if (m.type === 'pong' && m.payload?.beat === 1) {
+              clearTimeout(pingTimer);
+              stats.answered++;
+            }
             if (m.type === 'connection_init' && ++inits > 1 && variant === 'second-init-accepted') return;
             if (m.type === 'subscribe' && m.id) {
               if (variant === 'duplicate-id-accepted' && active.has(m.id)) return;
@@ -108,6 +134,7 @@ export async function startGraphqlWs(variant?: GraphqlVariant, token?: string): 
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
   return {
+    stats,
     url: `ws://127.0.0.1:${port}/graphql`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -47,9 +47,14 @@ describe('graphql-transport-ws against the real graphql-ws server', () => {
     // The two rules whose basis only recommends (a decision; "should be sent through"): SHOULD.
     ['no-subprotocol-accepted', { 'handshake/subprotocol': 'non-strict' }],
     ['ignores-cancel', { 'ordering/operations': 'non-strict' }],
+    ['pong-not-echoing', { 'ping-pong/app-ping': 'non-strict' }],
+    // A server that pings its clients and closes a silent one: every connection answers.
+    ['pings-client', {}],
   ])('%s fails only %o', async (variant, expected) => {
     const report = await runAgainst(variant);
     expect(notPassing(report)).toEqual(expected);
+    // Every connection answered the server's ping with its payload, so none was closed for silence.
+    if (variant === 'pings-client') expect([server!.stats.pings > 5, server!.stats.answered, server!.stats.unanswered]).toEqual([true, server!.stats.pings, 0]);
   }, 30_000);
 
   it('judges a token carried in connection_init.payload: accepted when valid, refused when missing or wrong', async () => {

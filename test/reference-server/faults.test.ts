@@ -9,7 +9,7 @@ const ANTHROPIC_SEQ = (frames: any[]) => frames.filter((f) => f.agent === 'anthr
 describe('the fault list', () => {
   it('names every fault with one line of what it breaks, its protocols and the checks that catch it', () => {
     expect(FAULTS.map((f) => f.name)).toEqual([
-      'no-pong', 'pong-missing-fields', 'ignore-ws-ping', 'no-keepalive', 'slow-heartbeat', 'seq-regress', 'agent-seq-regress',
+      'no-pong', 'pong-no-echo', 'pong-missing-fields', 'ignore-ws-ping', 'no-keepalive', 'slow-heartbeat', 'seq-regress', 'agent-seq-regress',
       'initial-out-of-order', 'initial-missing', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event',
       'missing-field', 'accept-missing-token', 'accept-bad-token', 'ignore-query-token', 'allow-unauth-writes', 'allow-admin-ops', 'leak-monitoring', 'echo-token',
       'accumulated-mismatch', 'full-response-mismatch', 'lifecycle-orphan-end', 'unsolicited-reply', 'no-reply', 'close-on-invalid-json',

@@ -33,6 +33,8 @@ describe('session faults of the reference server', () => {
     ['no-opening-reply', { 'handshake/opening': 'fail' }],
     ['operation-after-end', { 'ordering/operations': 'fail' }],
     ['wrong-close-codes', { 'robustness/close-codes': 'fail' }],
+    // That a pong echoes its ping's payload rests on a decision of the document: SHOULD.
+    ['pong-no-echo', { 'ping-pong/app-ping': 'non-strict' }],
     // The refusal of a client offering no subprotocol rests on a decision of the document: SHOULD.
     ['accept-no-subprotocol', { 'handshake/subprotocol': 'non-strict' }],
   ])('%s fails only %o', async (fault, expected) => {
