@@ -66,7 +66,7 @@ export class Session {
       // An operation that ends on its own is over once answered; one that runs until cancelled is tracked.
       if (id !== undefined && op.ends === false) this.running.add(id);
     }
-    for (const o of spec.ext.operations ?? []) if (o.cancel === name) this.running.delete(fieldAt(payload, o.idField));
+    for (const o of spec.ext.operations ?? []) if (o.cancel === name) this.running.delete(fieldAt(payload, o.cancelIdField ?? o.idField));
     return false;
   }
 

@@ -11,7 +11,7 @@ export function operationId(rule: OperationRule): string {
 }
 
 /** A client message of an operation (its start, or its cancel) with `id` at the id field. */
-export function operationMessage(spec: Spec, name: string, idField: string, id: string, payload?: unknown): unknown {
+export function operationMessage(spec: Spec, name: string, idField: string, id: unknown, payload?: unknown): unknown {
   const message = outgoing(spec, name, payload);
   if (spec.transport === 'socket.io') {
     const [event, body] = message as [string, unknown];

@@ -32,7 +32,7 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
   } else {
     const first = await conn.waitFor((f) => f.dir === 'in' && f.index > sent.index && framesOf(ctx.spec, rule, conn, id, f.index).length > 0, ctx.settings.timeoutMs, sent.index + 1);
     if (first && rule.cancel && conn.isOpen()) {
-      const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.idField, String(id)));
+      const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.cancelIdField ?? rule.idField, id));
       // What the server had under way when it read the cancel may still arrive (a value the
       // stream had already produced): the window opens a settling pause after the barrier.
       await barrier(ctx, conn, settle);

@@ -93,3 +93,23 @@ function replaceDeep(value: unknown, id: string): unknown {
   }
   return value;
 }
+
+/**
+ * Numbers a client message's id where the document asks for growing ids (`messageIds`): the
+ * field, where the message has it, becomes one more than the last id sent on the connection
+ * unless it is already a larger integer. `last` is the connection's state.
+ */
+export function numberId(spec: Spec, message: unknown, last: { id: number }): unknown {
+  const rule = spec.ext.messageIds;
+  if (!rule) return message;
+  const payload = payloadOf(spec, message);
+  const parts = rule.field.split('.');
+  const key = parts.pop()!;
+  const parent = parts.length ? fieldAt(payload, parts.join('.')) : payload;
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent) || !Object.prototype.hasOwnProperty.call(parent, key)) return message;
+  const record = parent as Record<string, unknown>;
+  const value = record[key];
+  last.id = typeof value === 'number' && Number.isInteger(value) && value > last.id ? value : last.id + 1;
+  record[key] = last.id;
+  return message;
+}

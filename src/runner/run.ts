@@ -9,7 +9,7 @@ import type { Reporter } from '../reporters/types.js';
 import type { Spec } from '../spec/model.js';
 import { validatorFor, type Validator } from '../spec/validator.js';
 import { connect as openConnection } from '../transport/index.js';
-import { personalize } from './messages.js';
+import { numberId, personalize } from './messages.js';
 import { PooledConnection, Slots } from './pool.js';
 import { probe } from '../transport/probe.js';
 import type { Connection } from '../transport/types.js';
@@ -227,6 +227,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     const { openingPayload, ...presented } = presentToken(spec, token, typeof credential === 'object' ? credential.means : undefined);
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
     const opening = spec.ext.opening?.steps.length && options.opening !== false;
+    const lastId = { id: 0 };
     const conn = new PooledConnection(
       options.label,
       target.url,
@@ -242,7 +243,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
           ...presented,
         }),
       options.label === 'observation' ? undefined : slots,
-      (m) => personalize(spec, m, id),
+      (m) => numberId(spec, personalize(spec, m, id), lastId),
       (ms) => abortableSleep(ms, runAbort.signal),
       hopelessFor(!!opening),
       options.label === 'observation' ? undefined : observationUnanswered,

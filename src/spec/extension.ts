@@ -92,6 +92,13 @@ export interface WsconformExtension {
   operations?: OperationRule[];
   /** Close codes the document requires per violation; a run provokes each on its own connection. */
   closeCodes?: CloseCodeRule[];
+  /**
+   * Client messages carry an id that must grow on every connection (Home Assistant: "After the
+   * authentication phase messages also must contain an id"): the run numbers the field in each
+   * message that has it, 1, 2, 3… per connection, keeping a given value only where it is larger
+   * than the last one sent.
+   */
+  messageIds?: { field: string; order: 'increasing'; basis?: Basis };
   /** Free-form notes: where the document was ambiguous and what was decided. */
   decisions?: string[];
 }
@@ -166,6 +173,8 @@ export interface OperationRule {
   end: string[];
   /** A client message that ends the operation from the client's side (its id at `idField`). */
   cancel?: string;
+  /** Dotted path of the operation's id in the cancel message, when it differs from `idField` (e.g. `subscription`). */
+  cancelIdField?: string;
   /** The start payload (default: the start message's first example); its id is replaced. */
   payload?: unknown;
   /**
