@@ -39,11 +39,24 @@ function same(a: string, b: string): boolean {
  * default when ARAGORA_API_TOKEN is unset).
  */
 export async function authState(spec: Spec, presented: string[], tokens: Tokens, faults: FaultSet): Promise<AuthState> {
+  const roles = tokens.jwtSecret ? await Promise.all(presented.map((p) => jwtRole(p, tokens.jwtSecret!))) : [];
+  return decide(spec, presented, tokens, faults, roles);
+}
+
+/**
+ * The auth state of a token carried in the opening's payload (`auth.means: opening-payload`),
+ * decided at once, so that the messages after the opening see it: literal tokens only (a JWT
+ * there is not verified).
+ */
+export function openingAuthState(spec: Spec, presented: string[], tokens: Tokens, faults: FaultSet): AuthState {
+  return decide(spec, presented, tokens, faults, []);
+}
+
+function decide(spec: Spec, presented: string[], tokens: Tokens, faults: FaultSet, roles: ('admin' | 'user' | undefined)[]): AuthState {
   const first = presented[0];
   if (!spec.ext.auth || (!tokens.token && !tokens.adminToken && !tokens.jwtSecret)) {
     return { token: 'none', presented: first, authenticated: false, write: true, admin: false };
   }
-  const roles = tokens.jwtSecret ? await Promise.all(presented.map((p) => jwtRole(p, tokens.jwtSecret!))) : [];
   const admin = (!!tokens.adminToken && presented.some((p) => same(p, tokens.adminToken!))) || roles.includes('admin');
   const user = admin || (!!tokens.token && presented.some((p) => same(p, tokens.token!))) || roles.includes('user');
   const valid = user || (presented.length > 0 ? faults.has('accept-bad-token') : faults.has('accept-missing-token'));

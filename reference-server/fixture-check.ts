@@ -13,7 +13,7 @@ import type { ProtocolModule } from './protocols/types.js';
 import { FrameRenderer, type RenderContext } from './render.js';
 
 /** The `$hooks` every protocol may script. */
-export const GENERIC_HOOKS = ['$connect', '$invalid-json', '$unknown-message', '$non-object-json', '$invalid-message', '$write-refused', '$auth-revoked', '$admin-refused'];
+export const GENERIC_HOOKS = ['$connect', '$invalid-json', '$unknown-message', '$non-object-json', '$auth-refused', '$invalid-message', '$write-refused', '$auth-revoked', '$admin-refused'];
 
 /** Validates a loaded fixture; throws WSC_FIXTURE on the first problem. */
 export function checkFixture(fixture: Fixture, spec: Spec, validator: Validator, module: ProtocolModule): void {

@@ -4,7 +4,9 @@
  * then the protocol module, then the fixture's script of the same name.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { fieldAt } from '../src/runner/messages.js';
 import { withField } from '../src/runner/opening.js';
+import { openingAuthState } from './auth.js';
 import type { ProbeRule } from '../src/spec/extension.js';
 import type { Connection } from './connection.js';
 import { operationFor } from './session.js';
@@ -67,7 +69,8 @@ function handleMessage(conn: Connection, value: unknown, inBatch = false): void 
   if (result.valid) return dispatch(conn, result.name!, value);
   const code = result.issues[0]?.code;
   if (code === 'schema' || code === 'envelope') {
-    if (refused(conn, result.name!, value)) return;
+    // An opening without its token (the payload then misses a required field) is refused as such.
+    if (openingRefused(conn, result.name!, value) || refused(conn, result.name!, value)) return;
     if (conn.hasScript('$invalid-message')) conn.runScript('$invalid-message', value, { issue: result.issues[0].message });
     return;
   }
@@ -141,6 +144,7 @@ export function refused(conn: Connection, name: string, payload: unknown): boole
 export function dispatch(conn: Connection, name: string, payload: unknown): void {
   const { spec, faults, module } = conn.ctx;
   if (refused(conn, name, payload)) return;
+  if (openingRefused(conn, name, payload)) return;
   if (spec.transport === 'websocket' && conn.session.onMessage(name, payload)) return;
   const ping = spec.ext.keepalive?.appPing;
   if (ping && name === ping.ping && faults.has('no-pong')) return;
@@ -151,4 +155,22 @@ export function dispatch(conn: Connection, name: string, payload: unknown): void
   // Operations sharing a start message (a query, a subscription) have a script each.
   const op = operationFor(spec, name, payload);
   conn.runScript(name, payload, undefined, op && conn.ctx.fixture.scripts.get(name)?.some((s) => s.variant === op.id) ? op.id : undefined);
+}
+
+/**
+ * A token carried in the opening's first message (`auth.means: opening-payload`): the connection's
+ * auth state is decided from it; where the document refuses a connection without a valid token,
+ * the server answers with the documented refusal and closes (1008, Policy Violation).
+ */
+function openingRefused(conn: Connection, name: string, payload: unknown): boolean {
+  const { spec, faults, options } = conn.ctx;
+  const auth = spec.ext.auth;
+  const means = auth?.means.filter((m) => m.in === 'opening-payload') ?? [];
+  if (!means.length || spec.ext.opening?.steps[0]?.send !== name) return false;
+  const presented = means.map((m) => fieldAt(payload, m.name ?? 'token')).filter((t): t is string => typeof t === 'string' && t !== '');
+  Object.assign(conn.auth, openingAuthState(spec, presented, options, faults));
+  if (auth!.withoutToken !== 'refuse' || conn.auth.authenticated || !(options.token || options.adminToken || options.jwtSecret)) return false;
+  if (conn.hasScript('$auth-refused')) for (const frame of conn.collecting(() => conn.runScript('$auth-refused', payload))) conn.sendNow(frame);
+  conn.close(1008, 'authentication failed');
+  return true;
 }

@@ -40,7 +40,7 @@ export function sample(schema: unknown, root: unknown = schema, depth = 0): unkn
       const out: Record<string, unknown> = {};
       const props = (s.properties ?? {}) as Record<string, unknown>;
       for (const key of (s.required as string[] | undefined) ?? []) out[key] = sample(props[key] ?? {}, root, depth + 1);
-      return out;
+      return complete(out, s, root);
     }
     case 'array':
       return [];
@@ -56,6 +56,25 @@ export function sample(schema: unknown, root: unknown = schema, depth = 0): unkn
   }
 }
 const props = (s: Record<string, unknown>) => !!s.properties;
+
+/**
+ * Completes an object so that its schema's requirements hold again after fields were set on it:
+ * every required property missing gets the smallest value its schema accepts, including those a
+ * matching `if`/`then` requires (an error reply's `error` once `success` is false).
+ */
+export function complete(value: unknown, schema: unknown, root: unknown = schema): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !schema || typeof schema !== 'object') return value;
+  const s = schema as Record<string, unknown>;
+  const out = value as Record<string, unknown>;
+  const properties = (s.properties ?? {}) as Record<string, unknown>;
+  const required = new Set((s.required as string[] | undefined) ?? []);
+  const cond = s.if as { properties?: Record<string, { const?: unknown }> } | undefined;
+  const then = s.then as { required?: string[] } | undefined;
+  if (cond?.properties && then?.required && Object.entries(cond.properties).every(([k, v]) => !('const' in v) || isDeepStrictEqual(out[k], v.const))) for (const r of then.required) required.add(r);
+  for (const key of required) if (!(key in out)) out[key] = sample(properties[key] ?? {}, root);
+  for (const [key, v] of Object.entries(out)) if (properties[key]) complete(v, properties[key], root);
+  return out;
+}
 
 /** Whether an object schema declares a top-level property (the first segment of a dotted path). */
 function hasProperty(schema: Record<string, unknown>, dotted: string): boolean {
@@ -100,7 +119,8 @@ function answerFrame(spec: Spec, answer: BadInputAnswer | undefined, probe?: unk
       const echoed = value !== null && probe !== undefined && isDeepStrictEqual(fieldAt(probe, path), value);
       frame = spec.transport === 'socket.io' ? [name, withField((frame as unknown[])[1], path, echoed ? `\${request.${path}}` : value)] : withField(frame, path, echoed ? `\${request.${path}}` : value);
     }
-    return frame;
+    const schema = spec.message('receive', name)?.schema;
+    return spec.transport === 'socket.io' ? [name, complete((frame as unknown[])[1], schema)] : complete(frame, schema);
   }
   return undefined;
 }
@@ -125,10 +145,12 @@ export function defaultScenario(spec: Spec): string {
     // Operations sharing a start message get a script variant each, chosen by their payload.
     const variant = ops.filter((o) => o.start === op.start).length > 1 ? { variant: op.id } : {};
     const request = { field: op.replyIdField ?? op.idField, from: op.idField };
-    const during = (op.during ?? []).map((d) => frameOf(spec, d, request)).find(Boolean);
-    // One that runs until cancelled sends its first message and keeps running.
+    const durings = (op.during ?? []).map((d) => frameOf(spec, d, request)).filter(Boolean);
+    const during = durings[0];
+    // One that runs until cancelled sends each of its messages once and keeps running.
     const end = op.ends === false ? undefined : op.end.map((e) => frameOf(spec, e, request)).find(Boolean);
-    if (during) lines.push({ on: op.start, at: 0, frame: during, ...variant });
+    if (op.ends === false) durings.forEach((frame, i) => lines.push({ on: op.start, at: i * 10, frame, ...variant }));
+    else if (during) lines.push({ on: op.start, at: 0, frame: during, ...variant });
     // An end with nothing before it is the answer itself: sent at once (so a batch holds it).
     if (end) lines.push({ on: op.start, at: during ? 10 : 0, frame: end, ...variant });
     if (during || end) answered.add(op.start);
@@ -151,6 +173,10 @@ export function defaultScenario(spec: Spec): string {
     }
     for (const r of replies) used.add(r);
   }
+  // The refusal of a token carried in the opening (auth.means: opening-payload).
+  const refusal = spec.ext.auth?.means.some((m) => m.in === 'opening-payload') ? (spec.ext.auth.refusals ?? []).map((r) => frameOf(spec, r)).find(Boolean) : undefined;
+  if (refusal) lines.push({ on: '$auth-refused', at: 0, frame: refusal });
+  for (const r of spec.ext.auth?.refusals ?? []) used.add(r);
   const robustness = spec.ext.robustness ?? {};
   for (const [on, rule] of [['$invalid-json', robustness.invalidJson], ['$unknown-message', robustness.unknownMessage], ['$non-object-json', robustness.nonObjectJson]] as const) {
     const probe = on === '$unknown-message' ? rule?.payload : undefined;

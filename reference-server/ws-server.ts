@@ -89,7 +89,9 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     if (!channels.includes(path) || refused.includes(path)) return reject(socket, 404, 'Not Found');
     const auth = await authState(spec, upgradeTokens(spec, req, url, faults), options, faults);
     if (socket.destroyed) return;
-    if (spec.ext.auth?.withoutToken === 'refuse' && !auth.authenticated && (options.token || options.adminToken || options.jwtSecret)) {
+    // A token carried in the opening's payload is judged when the opening comes, not on the upgrade.
+    const inOpening = !!spec.ext.auth?.means.every((m) => m.in === 'opening-payload');
+    if (spec.ext.auth?.withoutToken === 'refuse' && !inOpening && !auth.authenticated && (options.token || options.adminToken || options.jwtSecret)) {
       return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, auth, socket));

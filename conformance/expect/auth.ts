@@ -7,7 +7,10 @@ import { closeWithin, describeClose, describeOpenFailure, lastFrame, settleMs, w
 
 /** A means of presenting a token, in words. */
 export function meansLabel(m: AuthMeans): string {
-  return m.in === 'bearer-header' ? 'Authorization: Bearer header' : m.in === 'query' ? `?${m.name ?? 'token'}= query parameter` : `Socket.IO handshake auth.${m.name ?? 'token'}`;
+  if (m.in === 'bearer-header') return 'Authorization: Bearer header';
+  if (m.in === 'query') return `?${m.name ?? 'token'}= query parameter`;
+  if (m.in === 'opening-payload') return `opening message's ${m.name ?? 'token'}`;
+  return `Socket.IO handshake auth.${m.name ?? 'token'}`;
 }
 
 function finding(message: string, expected: string, actual: string, frame?: Frame): Finding {

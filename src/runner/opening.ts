@@ -23,10 +23,26 @@ export function withField(payload: unknown, dotted: string, value: unknown): Rec
   return root;
 }
 
+/** A copy without the dotted path (arrays and objects alike: `1.token` inside a Socket.IO event). */
+function withoutField(value: unknown, dotted: string): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const copy = structuredClone(value) as Record<string, unknown>;
+  const parts = dotted.split('.');
+  let node: Record<string, unknown> | undefined = copy;
+  for (const key of parts.slice(0, -1)) node = node && typeof node[key] === 'object' && node[key] !== null ? (node[key] as Record<string, unknown>) : undefined;
+  if (node) delete node[parts[parts.length - 1]];
+  return copy;
+}
+
 /** The message a step sends, with the token at its payload path when the document says so. */
 export function openingMessage(spec: Spec, step: OpeningStep, index: number, token?: { path: string; token: string }): unknown {
   const message = outgoing(spec, step.send, step.payload);
-  if (index !== 0 || !token) return message;
+  if (index !== 0) return message;
+  if (!token) {
+    // Without a token, none travels: the example's own placeholder token is taken out.
+    const paths = (spec.ext.auth?.means ?? []).filter((m) => m.in === 'opening-payload').map((m) => m.name ?? 'token');
+    return paths.reduce((m, path) => withoutField(m, spec.transport === 'socket.io' ? `1.${path}` : path), message);
+  }
   if (spec.transport === 'socket.io') {
     const [name, body] = message as [string, unknown];
     return [name, withField(body, token.path, token.token)];

@@ -39,7 +39,8 @@ export function startServer(script: string, args: readonly string[] = [], onSpaw
       if (nl < 0) return;
       done = true;
       clearTimeout(timer);
-      const port = Number(out.slice(0, nl).trim());
+      // The port alone, or `LISTENING <port>`.
+      const port = Number(out.slice(0, nl).trim().replace(/^LISTENING\s+/, ''));
       if (!Number.isInteger(port) || port <= 0) {
         child.kill('SIGKILL');
         reject(new Error(`${script} printed ${JSON.stringify(out.slice(0, nl))} instead of a port: ${err}`));

@@ -12,6 +12,7 @@
  * kit or the server, never a reason to change the row.
  */
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
 import { exitCodeOf, runSuite, type RunReport } from '../../src/runner/index.js';
@@ -46,6 +47,10 @@ const SERVERS: Record<string, Server> = {
   'aragora-control-plane': { name: 'aragora-control-plane', protocol: 'aragora-control-plane', script: 'aragora-control-plane/server.py', url: (p) => `ws://127.0.0.1:${p}/api/control-plane/stream` },
   'gemini-chat': { name: 'gemini-chat', protocol: 'gemini-chat', script: 'gemini-chat/server.py', url: (p) => `http://127.0.0.1:${p}`, token: USER, adminToken: ADMIN },
   'gemini-chat-node': { name: 'gemini-chat-node', protocol: 'gemini-chat', script: 'gemini-chat-node/server.mjs', url: (p) => `http://127.0.0.1:${p}`, token: USER, adminToken: ADMIN },
+  // A protocol the kit was not built for: the Home Assistant WebSocket API, described by a user
+  // document written from its documentation page (documents/), the server by a helper that saw
+  // only that page.
+  'home-assistant': { name: 'home-assistant', protocol: join(import.meta.dirname, 'documents/home-assistant.asyncapi.yaml'), script: 'home-assistant/server.py', url: (p) => `ws://127.0.0.1:${p}/api/websocket`, token: USER },
 };
 
 interface Row {
@@ -110,6 +115,12 @@ const FAULT_ROWS: Row[] = [
   { server: 'gemini-chat-node', fault: 'content-no-accumulated', args: [], expect: { 'envelope/schema': 'fail' } },
   // "## Monitoring Events (Admin Only)": monitoring:get-stats answered for a non-admin.
   { server: 'gemini-chat-node', fault: 'stats-without-admin', args: [], expect: { 'auth/admin-refused': 'fail' } },
+  // "The server will add this identifier to each message so that the client can link each
+  // message to its origin.": every result carries the command's id + 1000.
+  { server: 'home-assistant', fault: 'result-id', args: [], expect: { 'ordering/operations': 'fail' } },
+  // "If the data is incorrect, the server will reply with `auth_invalid` message and disconnect
+  // the session.": a wrong token gets auth_ok.
+  { server: 'home-assistant', fault: 'auth-any-token', args: [], expect: { 'auth/wrong-token': 'fail' } },
 ];
 
 const BAD = new Set(['fail', 'non-strict', 'error']);

@@ -25,6 +25,14 @@ describe('serve a user document without a fixture', () => {
     expect(report.problems).toEqual([]);
   });
 
+  it('serves the Home Assistant document (a protocol the kit was not built for) clean: auth in the opening, growing ids, subscriptions', async () => {
+    const doc = join(ROOT, 'test', 'independent', 'documents', 'home-assistant.asyncapi.yaml');
+    server = await startReferenceServer({ protocol: doc, port: 0, instant: true, token: 'ha-secret' });
+    const report = await runSuite(await loadSpec(doc), CHECKS, { url: server.url, token: 'ha-secret', timeoutMs: 1000, observeMs: 500 });
+    expect(report.checks.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip').map((c) => [c.id, c.findings.map((f) => f.message)])).toEqual([]);
+    expect(verdicts(report)).toMatchObject({ 'handshake/opening': 'pass', 'ordering/operations': 'pass', 'auth/missing-token': 'pass', 'auth/wrong-token': 'pass', 'ping-pong/app-ping': 'pass', 'robustness/probes': 'pass' });
+  });
+
   it("answers the graphql-transport-ws opening and operations with the request's id", async () => {
     const doc = join(ROOT, 'examples', 'graphql-transport-ws.asyncapi.yaml');
     server = await startReferenceServer({ protocol: doc, port: 0, instant: true });
