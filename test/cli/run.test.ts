@@ -88,7 +88,7 @@ describe('wsconform list', () => {
     expect(lines).toContain('ping-pong/app-ping            ping-pong         MUST    applies');
     expect(lines).toContain('envelope/known-messages       envelope          SHOULD  applies');
     expect(lines).toContain('auth/valid-token              auth              MUST    not applicable: the document has no authentication');
-    expect(lines).toContain('  The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields.');
+    expect(lines).toContain('  The server answers the documented ping with the documented pong within the timeout, carrying the documented pong fields and, where the document says so, the ping\'s echoed fields.');
   });
 
   it('prints the list as JSON with --json', async () => {
