@@ -7,6 +7,7 @@ import { SpecError } from '../spec/errors.js';
 import { loadSpec } from '../spec/load.js';
 import type { CommandImpl } from './commands.js';
 import { UsageError } from './main.js';
+import { msOption } from './run.js';
 
 /** Reads a `--send` file: JSON Lines of `{"at": ms, "frame": message}` or bare messages (sent at 0). */
 export function readSendFile(file: string): SendLine[] {
@@ -38,8 +39,7 @@ export function readSendFile(file: string): SendLine[] {
 const impl: CommandImpl = async ({ args, opts, io }) => {
   if (!opts.url) throw new UsageError('record needs --url: the server to record');
   const spec = await loadSpec(args[0]!);
-  const duration = Number(opts.duration);
-  if (!Number.isFinite(duration) || duration <= 0) throw new UsageError('--duration must be a positive number of milliseconds');
+  const duration = msOption(opts.duration, '--duration')!;
   const send = opts.send ? readSendFile(String(opts.send)) : [];
   const out = resolve(String(opts.out));
   outputFile(out, '--out');

@@ -13,9 +13,24 @@ import { UsageError } from './main.js';
 /** Parses a positive integer option (milliseconds). */
 export function msOption(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a whole number of milliseconds above 0, got "${String(value)}"`);
+  const n = parseDuration(String(value));
+  if (n === undefined || n <= 0) throw new UsageError(`${flag} must be a duration above 0: milliseconds (2000) or with a unit (500ms, 90s, 1.5s, 10m, 1h, 1m30s), got "${String(value)}"`);
   return n;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration in whole milliseconds: a bare number is milliseconds; otherwise one or more
+ * `<number><unit>` parts (ms, s, m, h), e.g. `90s`, `1.5s`, `1m30s`. Undefined when malformed.
+ */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== t) return undefined;
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]], 0);
+  return Number.isFinite(ms) && Number.isInteger(Math.round(ms)) ? Math.round(ms) : undefined;
 }
 
 /** Parses a positive whole-number option. */

@@ -65,6 +65,9 @@ export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
       out.write(`wsconform: ${run.spec.title} (${run.spec.id} ${run.spec.version}) at ${run.url}\n`);
       out.write(`  ${run.checks.length} checks, timeout ${run.timeoutMs} ms, observe ${run.observeMs} ms${run.strict ? ', strict' : ''}\n\n`);
     },
+    onProgress(p) {
+      out.write(`  … observing: ${(p.elapsedMs / 1000).toFixed(0)} s of ${(p.observeMs / 1000).toFixed(0)} s, ${p.frames.toLocaleString('en-US')} server frames (${p.perSecond.toLocaleString('en-US')}/s)\n`);
+    },
     onCheckResult(r) {
       const time = `${r.durationMs} ms`.padStart(8);
       const extra = r.verdict === 'skip' || r.verdict === 'error' ? `  ${r.reason}` : r.findings.length ? `  ${r.findings[0].message}${r.findings.length > 1 ? ` (+${r.findings.length - 1} more)` : ''}` : '';

@@ -12,11 +12,23 @@ export interface RunStart {
   observeMs: number;
 }
 
+/** How far a long observation is. */
+export interface ObservationProgress {
+  elapsedMs: number;
+  observeMs: number;
+  /** Server frames received on the observation connection so far. */
+  frames: number;
+  /** Server frames per second over the last interval. */
+  perSecond: number;
+}
+
 /** Hooks of a reporter, each optional. Results arrive in registry order. */
 export interface Reporter {
   onRunStart?(run: RunStart): void | Promise<void>;
   onCheckStart?(check: Pick<CheckDef, 'id' | 'category' | 'level' | 'description'>): void | Promise<void>;
   onCheckResult?(result: CheckResult): void | Promise<void>;
+  /** Every few seconds of a long observation (--observe over 10 s, by default): how far it is. */
+  onProgress?(progress: ObservationProgress): void | Promise<void>;
   onRunEnd?(report: RunReport): void | Promise<void>;
 }
 

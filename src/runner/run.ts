@@ -26,6 +26,9 @@ import { withTranscripts } from './transcript.js';
 import type { ChannelTarget, CheckConnectOptions, CheckContext, CheckDef, CheckResult, Finding, Observation, Outcome, RunReport, RunSettings, Summary, Verdict } from './types.js';
 
 /** Default waiting time for one expected answer, in ms. */
+/** How often a long observation reports its progress; one longer than twice this reports it. */
+const PROGRESS_EVERY_MS = 5_000;
+
 export const DEFAULT_TIMEOUT_MS = 2000;
 /** Default observation window, in ms. */
 export const DEFAULT_OBSERVE_MS = 3000;
@@ -54,6 +57,8 @@ export interface RunOptions {
   reporters?: Reporter[];
   /** A hard limit on the whole run (default: derived from the checks' budgets). */
   globalTimeoutMs?: number;
+  /** How often a long observation reports progress to the reporters (default 5000 ms; only when --observe is over twice this). */
+  progressEveryMs?: number;
   /** Probe TCP reachability first and throw `UnreachableError` when nothing listens (default true). */
   probe?: boolean;
   /** Frames of the wire log kept before and after each occurrence (`Occurrence.transcript`; default 0: none). */
@@ -266,8 +271,26 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   };
 
   let observation: Promise<Observation> | undefined;
-  const getObservation = () =>
-    (observation ??= observe({ spec, settings, primary, connect: openFor, sleep: (ms) => abortableSleep(ms, runAbort.signal) }));
+  const getObservation = () => (observation ??= withProgress(observe({ spec, settings, primary, connect: openFor, sleep: (ms) => abortableSleep(ms, runAbort.signal) })));
+  // A long observation says how far it is, every few seconds, so a run of minutes is not silent.
+  const withProgress = (running: Promise<Observation>): Promise<Observation> => {
+    const every = options.progressEveryMs ?? PROGRESS_EVERY_MS;
+    if (settings.observeMs <= 2 * every || !reporters.some((r) => r.onProgress)) return running;
+    const t0 = performance.now();
+    let last = { at: t0, frames: 0 };
+    const timer = setInterval(() => {
+      const conn = observationConn;
+      if (!conn) return;
+      const now = performance.now();
+      let frames = 0;
+      for (const f of conn.frames) if (f.dir === 'in') frames++;
+      const progress = { elapsedMs: Math.round(now - t0), observeMs: settings.observeMs, frames, perSecond: Math.round(((frames - last.frames) * 1000) / Math.max(1, now - last.at)) };
+      last = { at: now, frames };
+      for (const rep of reporters) void rep.onProgress?.(progress);
+    }, every);
+    timer.unref?.();
+    return running.finally(() => clearInterval(timer));
+  };
 
   const finished = checks.map(() => deferred<void>());
   const readsWireLog = new Set<number>();

@@ -67,7 +67,8 @@ describe('wsconform run', () => {
     const cases: [string[], string][] = [
       [['run', 'kiwi'], '--url is required'],
       [['run', 'kiwi', '--url', 'not a url'], '--url "not a url" is not a URL'],
-      [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--timeout', '0'], '--timeout must be a whole number of milliseconds above 0, got "0"'],
+      [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--timeout', '0'], '--timeout must be a duration above 0: milliseconds (2000) or with a unit (500ms, 90s, 1.5s, 10m, 1h, 1m30s), got "0"'],
+      [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--observe', '10 minutes'], '--observe must be a duration above 0'],
       [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--only', 'pingpong'], '"pingpong" is neither a check id nor a category'],
       [['run', 'kiwi', '--url', 'ws://127.0.0.1:1/', '--reporter', 'tap'], 'unknown reporter "tap"'],
       [['run', 'no-such-protocol', '--url', 'ws://127.0.0.1:1/'], '[WSC_SPEC_NOT_FOUND]'],
@@ -148,4 +149,12 @@ describe('wsconform run, interrupted', () => {
       await server.close();
     }
   }, 30_000);
+});
+
+describe('durations on the command line', () => {
+  it('reads milliseconds and human durations alike, and refuses the malformed', async () => {
+    const { parseDuration } = await import('../../src/cli/run.js');
+    expect(['2000', '500ms', '90s', '1.5s', '10m', '1h', '1m30s', '2s500ms'].map(parseDuration)).toEqual([2000, 500, 90_000, 1500, 600_000, 3_600_000, 90_000, 2500]);
+    expect(['', 's', '10 m', '1.5', '-3s', '10x', '1m 30s'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
 });

@@ -23,6 +23,19 @@ async function runChecks(checks: CheckDef[], options: Record<string, unknown> = 
 }
 
 describe('the run loop', () => {
+  it('reports the progress of a long observation to the reporters: frames so far and their rate', async () => {
+    const progress: { elapsedMs: number; observeMs: number; frames: number; perSecond: number }[] = [];
+    const stream = check('kit/stream', async (ctx) => ((await ctx.observation()).conn.frames.length ? pass() : skip('nothing')));
+    await runChecks([stream], { observeMs: 1200, progressEveryMs: 300, reporters: [{ onProgress: (p: (typeof progress)[number]) => void progress.push(p) }] });
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.every((p) => p.observeMs === 1200 && p.elapsedMs > 0 && p.frames >= 0 && p.perSecond >= 0)).toBe(true);
+    expect(progress.at(-1)!.frames).toBeGreaterThan(0);
+    // A short observation (not over twice the interval) stays quiet.
+    const quiet: unknown[] = [];
+    await runChecks([stream], { observeMs: 500, progressEveryMs: 300, reporters: [{ onProgress: (p: unknown) => void quiet.push(p) }] });
+    expect(quiet).toEqual([]);
+  });
+
   it('grades a thrown exception as an error of the kit, never a fail of the server', async () => {
     const report = await runChecks([check('kit/throws', async () => { throw new Error('boom'); })]);
     expect(report.checks[0].verdict).toBe('error');
