@@ -115,10 +115,22 @@ export async function observed(ctx: CheckContext): Promise<Observed> {
   const obs = await ctx.observation();
   const opened = await obs.conn.opened;
   if (!opened.ok) return { ok: false, outcome: skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`) };
-  const frames = obs.conn.frames.filter((f) => f.dir === 'in');
+  const frames = serverFrames(obs.conn);
   if (!frames.length) return { ok: false, outcome: skip(`the server sent nothing in the ${obs.observedMs} ms observed (raise --observe)`) };
   return { ok: true, obs, frames, messages: received(ctx.spec, obs.conn) };
 }
+
+/** The server frames of a connection, read once however many checks ask (and only new ones after). */
+export function serverFrames(conn: Connection): Frame[] {
+  let cached = inCache.get(conn);
+  if (!cached) inCache.set(conn, (cached = { upTo: 0, out: [] }));
+  const all = conn.frames;
+  for (let i = cached.upTo; i < all.length; i++) if (all[i].dir === 'in') cached.out.push(all[i]);
+  cached.upTo = all.length;
+  return cached.out;
+}
+
+const inCache = new WeakMap<Connection, { upTo: number; out: Frame[] }>();
 
 /** The skip of a stream check that found nothing it judges. */
 export function nothingToJudge(obs: Observation, what: string): Outcome {

@@ -70,6 +70,7 @@ Example:
       { flags: '--timeout <duration>', description: 'wait for one expected answer (reply, pong, close): milliseconds, or 2s, 500ms (default 2000)' },
       { flags: '--observe <duration>', description: 'how long the shared observation connection listens: milliseconds, or 90s, 10m, 1m30s (default 3000)' },
       { flags: '--keepalive-interval <duration>', description: "the server's ping interval when configured differently from the document (the timeout scales with it)" },
+      { flags: '--clients <n>', description: 'observe with N clients at once: each judged per connection (sequences, lifecycles), each timing ping → pong (p50/p99 in the report); a client that cannot connect or a ping left unanswered fails the run' },
       { flags: '--max-connections <n>', description: 'the most connections open at once, the observation included (default 6: below a limit of 10 per client address, with room for closes the server has not counted yet)' },
       { flags: '--trigger <name[=json]>', description: "a client message the observation sends instead of the document's triggers, with its payload (e.g. 'join-session={\"sessionId\":\"s-42\"}'; repeatable, in order)", repeatable: true },
       { flags: '--triggers <file>', description: 'the triggers from a JSON or YAML file: a list of {message, payload?, needs?}' },

@@ -89,6 +89,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const observeMs = msOption(opts.observe, '--observe');
   const keepaliveIntervalMs = msOption(opts.keepaliveInterval, '--keepalive-interval');
   const maxConnections = countOption(opts.maxConnections, '--max-connections');
+  const clients = countOption(opts.clients, '--clients');
   const specs = reporterSpecs(opts.reporter);
   const only = splitList(opts.only as string[] | undefined);
   const skip = splitList(opts.skip as string[] | undefined);
@@ -129,6 +130,7 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
       observeMs,
       keepaliveIntervalMs,
       maxConnections,
+      clients,
       requireCoverage: !!opts.requireCoverage,
       only,
       skip,

@@ -17,6 +17,22 @@ export function summaryLine(s: Summary): string {
   return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.nonStrict} non-strict, ${s.errors} errors`;
 }
 
+/** The --clients summary: how many observed, and their ping → pong latencies (the spread across clients, and the slowest). */
+export function clientLines(c: NonNullable<RunReport['clients']>): string[] {
+  const timed = c.latency.filter((l) => l.p50Ms !== undefined);
+  if (!timed.length) return [`clients: ${c.count} observed at once (no application ping documented, so no latency)`];
+  const p50 = timed.map((l) => l.p50Ms!).sort((a, b) => a - b);
+  const p99 = timed.map((l) => l.p99Ms!).sort((a, b) => a - b);
+  const median = (v: number[]) => v[Math.floor((v.length - 1) / 2)];
+  const slowest = timed.reduce((a, b) => (b.p99Ms! > a.p99Ms! ? b : a));
+  const pings = timed.reduce((n, l) => n + l.samples, 0);
+  return [
+    `clients: ${c.count} observed at once; ping → pong over ${pings} pings`,
+    `  p50 per client: median ${median(p50)} ms (${p50[0]}–${p50[p50.length - 1]} ms)`,
+    `  p99 per client: median ${median(p99)} ms (${p99[0]}–${p99[p99.length - 1]} ms); slowest ${slowest.client} (p99 ${slowest.p99Ms} ms, max ${slowest.maxMs} ms)`,
+  ];
+}
+
 /** The failure details of one check, as lines. */
 export function failureLines(r: CheckResult): string[] {
   const lines = [`${r.id} (${r.level}, ${r.verdict})`, `  Requirement: ${r.requirement}`, `  Quote:       ${r.quote}`];
@@ -81,6 +97,7 @@ export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
       } else out.write('\n');
       if (report.baseline) out.write(baselineLines(report.baseline).join('\n') + '\n\n');
       if (report.coverage) out.write(coverageLines(report.coverage).join('\n') + '\n\n');
+      if (report.clients) out.write(clientLines(report.clients).join('\n') + '\n\n');
       for (const p of report.problems ?? []) out.write(colour('31', `RUN FAILED: ${p}`) + '\n');
       out.write(`${summaryLine(report.summary)} (${report.durationMs} ms)\n`);
     },

@@ -57,6 +57,8 @@ export interface RunOptions {
   reporters?: Reporter[];
   /** A hard limit on the whole run (default: derived from the checks' budgets). */
   globalTimeoutMs?: number;
+  /** How many clients observe at once (`--clients`): each judged per connection, each timing ping → pong. */
+  clients?: number;
   /** How often a long observation reports progress to the reporters (default 5000 ms; only when --observe is over twice this). */
   progressEveryMs?: number;
   /** Probe TCP reachability first and throw `UnreachableError` when nothing listens (default true). */
@@ -126,6 +128,12 @@ async function runProblems(spec: Spec, validator: Validator, primary: ChannelTar
       }
     }
   }
+  // With --clients: every client must have connected, and every ping of every client been answered.
+  for (const c of obs?.clients ?? []) {
+    const r = await c.opened;
+    if (!r.ok) problems.push(`${c.label} of ${(obs!.clients!.length ?? 0) + 1} clients could not connect (${r.detail})`);
+  }
+  for (const l of obs?.latency ?? []) if (l.unanswered) problems.push(`${l.client}: ${l.unanswered} of ${l.samples + l.unanswered} pings got no ${spec.ext.keepalive?.appPing?.pong ?? 'pong'} within the timeout`);
   if (run.requireCoverage && coverage.neverSeen.length) {
     problems.push(`--require-coverage: ${coverage.neverSeen.length} documented server message(s) never observed: ${coverage.neverSeen.map((n) => n.name).join(', ')}`);
   }
@@ -183,6 +191,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     observeMs: options.observeMs ?? DEFAULT_OBSERVE_MS,
     keepaliveIntervalMs: options.keepaliveIntervalMs,
     maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    ...(options.clients ? { clients: options.clients } : {}),
   };
   const redact = redactor([settings.token, settings.adminToken]);
   const auth = spec.ext.auth;
@@ -247,7 +256,8 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
           answer: pingAnswer,
           ...presented,
         }),
-      options.label === 'observation' ? undefined : slots,
+      // The observers (the observation, --clients) open at once, outside the check slots.
+      options.label === 'observation' || options.label.startsWith('client-') ? undefined : slots,
       (m) => numberId(spec, personalize(spec, m, id), lastId),
       (ms) => abortableSleep(ms, runAbort.signal),
       hopelessFor(!!opening),
@@ -436,6 +446,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     coverage,
     problems: problems.map(redact),
     ...(interrupted ? { interrupted: true } : {}),
+    ...(settings.clients ? { clients: { count: settings.clients, latency: obs?.latency ?? [] } } : {}),
   };
   if (options.baseline) report.baseline = redactDeep(baselineStatus(report, options.baseline), redact);
   for (const rep of reporters) await rep.onRunEnd?.(report);

@@ -118,6 +118,21 @@ export interface Observation {
   unsent: { message: string; needs: string }[];
   /** Triggers whose documented reply arrived: requests the server is known to answer. */
   answered: string[];
+  /** With `--clients N`: the other N - 1 clients that listened through the same window. */
+  clients?: Connection[];
+  /** With `--clients N`: each client's application ping → pong latencies. */
+  latency?: ClientLatency[];
+}
+
+/** One client's application ping → pong latencies during the observation (`--clients`). */
+export interface ClientLatency {
+  client: string;
+  /** Pings answered, and pings that got no pong within the timeout. */
+  samples: number;
+  unanswered: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
 }
 
 /** A channel of the server under test: its documented address and the URL for it. */
@@ -140,6 +155,8 @@ export interface RunSettings {
   keepaliveIntervalMs?: number;
   /** The most connections open at once. */
   maxConnections: number;
+  /** How many clients observe at once (`--clients`); undefined: the one observation connection. */
+  clients?: number;
 }
 
 /** What a check's `run` receives. */
@@ -208,6 +225,8 @@ export interface RunReport {
   interrupted?: boolean;
   /** How the failures compare with a baseline (only with `--baseline`). */
   baseline?: BaselineStatus;
+  /** With `--clients N`: how many clients observed, and each one's ping → pong latency. */
+  clients?: { count: number; latency: ClientLatency[] };
 }
 
 /** A failure as a baseline lists it: a check id and one of its finding messages. */
