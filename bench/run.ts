@@ -9,6 +9,7 @@ import type { BenchResult } from './measure.js';
 import { benchMemory } from './memory.js';
 import { benchObservation } from './observation.js';
 import { benchReplay } from './replay.js';
+import { benchScale } from './scale.js';
 import { benchSuite } from './suite.js';
 import { formatTable, resultsDocument } from './table.js';
 import { benchValidation } from './validation.js';
@@ -20,6 +21,7 @@ const SECTIONS: [string, () => Promise<BenchResult[]>][] = [
   ['observation', benchObservation],
   ['suite', benchSuite],
   ['memory', benchMemory],
+  ['scale', benchScale],
 ];
 
 async function main(): Promise<number> {

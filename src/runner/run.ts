@@ -446,6 +446,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     coverage,
     problems: problems.map(redact),
     ...(interrupted ? { interrupted: true } : {}),
+    ...(obs ? { observation: { observedMs: obs.observedMs, serverFrames: obs.conn.frames.reduce((n, f) => n + (f.dir === 'in' ? 1 : 0), 0) } } : {}),
     ...(settings.clients ? { clients: { count: settings.clients, latency: obs?.latency ?? [] } } : {}),
   };
   if (options.baseline) report.baseline = redactDeep(baselineStatus(report, options.baseline), redact);

@@ -225,6 +225,8 @@ export interface RunReport {
   interrupted?: boolean;
   /** How the failures compare with a baseline (only with `--baseline`). */
   baseline?: BaselineStatus;
+  /** The observation connection: how long it listened, and how many server frames it took in. */
+  observation?: { observedMs: number; serverFrames: number };
   /** With `--clients N`: how many clients observed, and each one's ping → pong latency. */
   clients?: { count: number; latency: ClientLatency[] };
 }

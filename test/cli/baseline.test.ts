@@ -54,7 +54,7 @@ describe('wsconform run --baseline', () => {
     expect(lines).toContain('  NEW failure: ping-pong/ws-ping-frame: No pong frame answered the ping frame');
     expect(lines).toContain(`  fixed since baseline: envelope/timestamps: ${TIMESTAMPS}`);
     const report = JSON.parse(readFileSync(json, 'utf8'));
-    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks', 'coverage', 'problems', 'baseline']);
+    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks', 'coverage', 'problems', 'observation', 'baseline']);
     expect(report.baseline).toEqual({
       file,
       updated: false,

@@ -51,7 +51,7 @@ describe('wsconform run', () => {
     expect(echoed.verdict).toBe('fail');
     expect(echoed.findings[0].occurrences[0].frame).toContain('***');
     for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(xml, 'utf8')]) expect(text).not.toContain('tok-SECRET-1');
-    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks', 'coverage', 'problems']);
+    expect(Object.keys(report)).toEqual(['tool', 'spec', 'url', 'startedAt', 'durationMs', 'summary', 'checks', 'coverage', 'problems', 'observation']);
     expect(echoed.basis).toEqual([{ decision: 'kit-token-not-echoed' }]);
     expect(readFileSync(xml, 'utf8')).toContain('<testcase name="auth/token-not-echoed" classname="auth"');
   });
