@@ -46,4 +46,16 @@ describe('a run with many clients', () => {
     const connections = new Set(seq.findings.flatMap((f) => f.occurrences.map((o) => o.connection ?? 'observation')));
     expect(connections.size).toBeGreaterThan(1);
   }, 30_000);
+
+  it('compares what every observer received where the document says events are broadcast', async () => {
+    server = await startReferenceServer({ protocol: 'clown', port: 0 });
+    const clean = await runSuite(await loadSpec('clown'), CHECKS, { url: server.url, timeoutMs: 1000, observeMs: 1500, clients: 4, only: ['ordering/broadcast'] });
+    expect(clean.checks[0].verdict).toBe('pass');
+    await server.close();
+    server = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['no-broadcast'] });
+    const broken = await runSuite(await loadSpec('clown'), CHECKS, { url: server.url, timeoutMs: 1000, observeMs: 1500, clients: 4, only: ['ordering/broadcast'] });
+    const messages = broken.checks[0].findings.map((f) => f.message);
+    expect(broken.checks[0].verdict).toBe('fail');
+    expect(messages.some((m) => /client-[234]/.test(m))).toBe(true);
+  }, 30_000);
 });
