@@ -43,6 +43,8 @@ export function sample(schema: unknown, root: unknown = schema, depth = 0): unkn
       return complete(out, s, root);
     }
     case 'array':
+      // A tuple (draft-07 `items: [...]`, or `prefixItems`): each position's smallest value.
+      for (const k of ['prefixItems', 'items']) if (Array.isArray(s[k])) return (s[k] as unknown[]).map((item) => sample(item, root, depth + 1));
       return [];
     case 'string':
       return s.format === 'date-time' ? '2026-01-01T00:00:00Z' : 'x'.repeat(Number(s.minLength ?? 0));
@@ -84,10 +86,12 @@ function hasProperty(schema: Record<string, unknown>, dotted: string): boolean {
 
 function example(spec: Spec, name: string): Record<string, unknown> | undefined {
   const def = spec.message('receive', name);
-  const payload = def?.examples.find((e) => e !== NO_PAYLOAD && e && typeof e === 'object' && !Array.isArray(e));
+  // A message framed as a JSON array (shape: array) is an array; any other, an object.
+  const arrays = spec.ext.shape === 'array';
+  const payload = def?.examples.find((e) => e !== NO_PAYLOAD && e && typeof e === 'object' && Array.isArray(e) === arrays);
   if (payload) return structuredClone(payload as Record<string, unknown>);
   const made = def?.schema ? sample(def.schema) : undefined;
-  return made && typeof made === 'object' && !Array.isArray(made) ? (made as Record<string, unknown>) : undefined;
+  return made && typeof made === 'object' && Array.isArray(made) === arrays ? (made as Record<string, unknown>) : undefined;
 }
 
 /** The fixture frame of a server message: its example with markers, on the wire (Socket.IO: `[event, payload]`). */

@@ -14,7 +14,7 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.envelope || spec.transport === 'websocket' ? true : 'no envelope documented (Socket.IO events carry their name in the packet)'),
   async run(ctx) {
     return judgeObserved(ctx, 'JSON object', (m, findings) => {
-      if (ctx.spec.transport === 'websocket' && (m.value === null || typeof m.value !== 'object' || Array.isArray(m.value))) return false;
+      if (ctx.spec.transport === 'websocket' && (m.value === null || typeof m.value !== 'object' || Array.isArray(m.value) !== (ctx.spec.ext.shape === 'array'))) return false;
       for (const issue of validationOf(ctx, m).issues) {
         if (issue.code === 'missing-name') {
           findings.add('missing-name', { message: 'A message has no name field', expected: issue.expected, actual: issue.actual }, msgAt(m, { path: issue.path }));

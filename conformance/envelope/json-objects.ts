@@ -10,7 +10,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Parses every text frame the server sent',
   requirement:
-    'Every text frame holds JSON with exactly one event: a JSON object (Socket.IO: an EVENT packet whose data is [eventName, ...args]). An array of events in one frame (batching) is a deviation of its own.',
+    'Every text frame holds JSON with exactly one event: a JSON object (Socket.IO: an EVENT packet whose data is [eventName, ...args]; a document with shape: array, a JSON array). An array of events in one frame (batching) is a deviation of its own.',
   basis: (spec) => (spec.transport === 'socket.io' ? [{ spec: 'Socket.IO protocol v5, EVENT packet' }] : [envelopeBasis(spec)]),
   appliesTo: () => true,
   async run(ctx) {
@@ -28,6 +28,12 @@ export default defineCheck({
         else if (f.sio?.packet === 'EVENT' && (!Array.isArray(f.message) || typeof f.message[0] !== 'string')) {
           findings.add('not-event', { message: 'An EVENT packet is not [eventName, ...args]', expected: 'a JSON array whose first element is the event name', actual: `${jsonType(f.message)} ${preview(f.message, 60)}` }, at(f));
         }
+        continue;
+      }
+      if (ctx.spec.ext.shape === 'array') {
+        // The document frames every message as a JSON array (x-wsconform.shape: array).
+        if (!f.json) findings.add('not-json', { message: 'A text frame is not JSON', expected: 'a JSON array', actual: `text that is not JSON: ${preview(f.text, 60)}` }, at(f));
+        else if (!Array.isArray(f.message)) findings.add('not-array', { message: 'A text frame holds JSON that is not an array', expected: 'a JSON array (the document frames every message as one)', actual: `${jsonType(f.message)} ${preview(f.message, 60)}` }, at(f));
         continue;
       }
       if (!f.json) {

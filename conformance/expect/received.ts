@@ -54,7 +54,7 @@ function collect(spec: Spec, frames: readonly Frame[], dir: 'in' | 'out', out: R
       }
     } else if (frame.json) {
       const batch = frame.message;
-      if (Array.isArray(batch) && batch.length > 0 && batch.every(isObject)) {
+      if (spec.ext.shape !== 'array' && Array.isArray(batch) && batch.length > 0 && batch.every(isObject)) {
         // Events batched into one array frame: envelope/json-objects reports the batching, and
         // every other check still judges each event, so batching hides no other drift.
         const direction = dir === 'in' ? 'receive' : 'send';

@@ -1,6 +1,6 @@
 // A well-formed message whose name the document does not list: the document's answer where it
 // gives one, else any answer; in every case the documented address still serves.
-import { basisOf, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { basisOf, defineCheck, named, verdictOf } from '../../src/runner/index.js';
 import { channelBasis, probeBadInput, unknownName } from '../expect/index.js';
 
 export default defineCheck({
@@ -14,7 +14,7 @@ export default defineCheck({
   async run(ctx) {
     const rule = ctx.spec.ext.robustness!.unknownMessage!;
     const name = unknownName();
-    const message = ctx.spec.transport === 'socket.io' ? [name, rule.payload ?? {}] : { ...rule.payload, [ctx.spec.ext.nameField?.send ?? 'type']: name };
+    const message = ctx.spec.transport === 'socket.io' ? [name, rule.payload ?? {}] : ctx.spec.ext.shape === 'array' ? named(ctx.spec, 'send', name, rule.payload) : { ...rule.payload, [ctx.spec.ext.nameField?.send ?? 'type']: name };
     const out = await probeBadInput(ctx, { message }, rule, `an unknown message "${name}"`, basisOf(rule, 'x-wsconform.robustness.unknownMessage'));
     return Array.isArray(out) ? verdictOf(out) : out;
   },

@@ -47,6 +47,12 @@ export function namedByShape(spec: Spec, direction: 'receive' | 'send', name: st
 
 /** A WebSocket message of a wire name: the payload with the name field set, unless the message is named by its shape. */
 export function named(spec: Spec, direction: 'receive' | 'send', name: string, body: unknown): Record<string, unknown> {
+  if (spec.ext.shape === 'array') {
+    // The example is the whole array; the name goes at its position.
+    const array = Array.isArray(body) ? [...body] : [];
+    if (!namedByShape(spec, direction, name)) array[Number(spec.ext.nameField?.[direction] ?? 0)] = name;
+    return array as unknown as Record<string, unknown>;
+  }
   const object = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   if (namedByShape(spec, direction, name)) return { ...object };
   return { [spec.ext.nameField?.[direction] ?? 'type']: name, ...object };
@@ -106,7 +112,7 @@ export function numberId(spec: Spec, message: unknown, last: { id: number }): un
   const parts = rule.field.split('.');
   const key = parts.pop()!;
   const parent = parts.length ? fieldAt(payload, parts.join('.')) : payload;
-  if (parent === null || typeof parent !== 'object' || Array.isArray(parent) || !Object.prototype.hasOwnProperty.call(parent, key)) return message;
+  if (parent === null || typeof parent !== 'object' || !Object.prototype.hasOwnProperty.call(parent, key)) return message;
   const record = parent as Record<string, unknown>;
   const value = record[key];
   last.id = typeof value === 'number' && Number.isInteger(value) && value > last.id ? value : last.id + 1;

@@ -12,12 +12,13 @@ import { fieldAt, hasField, outgoing, payloadOf } from './messages.js';
 
 /** Sets a dotted path inside a (copied) object payload. */
 export function withField(payload: unknown, dotted: string, value: unknown): Record<string, unknown> {
-  const root: Record<string, unknown> = payload && typeof payload === 'object' && !Array.isArray(payload) ? structuredClone(payload as Record<string, unknown>) : {};
+  // An array (a message framed as one, x-wsconform.shape: array) stays an array: positions are keys.
+  const root: Record<string, unknown> = payload && typeof payload === 'object' ? structuredClone(payload as Record<string, unknown>) : {};
   const parts = dotted.split('.');
   let node = root;
   for (const key of parts.slice(0, -1)) {
     const next = node[key];
-    node = node[key] = next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+    node = node[key] = next && typeof next === 'object' ? (next as Record<string, unknown>) : {};
   }
   node[parts[parts.length - 1]] = value;
   return root;

@@ -23,6 +23,13 @@ export interface WsconformExtension {
    */
   nameField?: { receive: string; send: string };
   /**
+   * WebSocket only: how a message is framed. `object` (default): a JSON object. `array`: a JSON
+   * array whose positions are its fields (Phoenix Channels V2: `[join_ref, ref, topic, event,
+   * payload]`); dotted paths then address positions by index (`nameField: {receive: "3"}`,
+   * `4.status`), and a message's example is the whole array.
+   */
+  shape?: 'object' | 'array';
+  /**
    * Messages told apart by their shape instead of a name field (JSON-RPC 2.0: a response carries
    * `result` or `error` and no method). Per direction, the rules are tried in order: the first
    * whose `when` schema a message matches names it. A message no rule matches is named by
@@ -488,9 +495,10 @@ export interface BadInputAnswer {
   fields?: Record<string, unknown>;
   /**
    * For `unknownMessage`: the fields the probe carries beside its undocumented name (e.g.
-   * `jsonrpc: "2.0"` and an `id`), so that it is well formed in every other way.
+   * `jsonrpc: "2.0"` and an `id`), so that it is well formed in every other way; for a document
+   * with `shape: array`, the whole array (the name is put at its position).
    */
-  payload?: Record<string, unknown>;
+  payload?: Record<string, unknown> | unknown[];
   /** For `close`: the expected close code. */
   code?: number;
   basis?: Basis;

@@ -227,6 +227,8 @@ export function validatorFor(spec: Spec): Validator {
   const exempt = new Set(spec.ext.envelope?.exempt ?? []);
   const timestamps = new Map((spec.ext.envelope?.timestamps ?? []).map((t) => [`$.${t.field}`, t.format] as const));
   const socketio = spec.transport === 'socket.io';
+  // Messages framed as JSON arrays (x-wsconform.shape: array) rather than objects.
+  const arrays = !socketio && spec.ext.shape === 'array';
   const nameField = spec.ext.nameField ?? { receive: 'type', send: 'type' };
 
   interface Entry {
@@ -259,7 +261,7 @@ export function validatorFor(spec: Spec): Validator {
   const byField = { receive: !shapes.receive.length || !!spec.ext.nameField, send: !shapes.send.length || !!spec.ext.nameField };
   const nameOf = (value: unknown, direction: Direction = 'receive'): string | undefined => {
     if (socketio) return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value) !== arrays) return undefined;
     for (const s of shapes[direction]) if (s.match(value)) return s.message;
     if (!byField[direction]) return undefined;
     const n = (value as Record<string, unknown>)[nameField[direction]];
@@ -274,6 +276,8 @@ export function validatorFor(spec: Spec): Validator {
       if (typeof value[0] !== 'string') {
         return fail('missing-name', '$[0]', 'the event name (a string)', `${jsonType(value[0])} ${preview(value[0], 60)}`);
       }
+    } else if (arrays) {
+      if (!Array.isArray(value)) return fail('not-array', '$', 'a JSON array (the document frames every message as one)', `${jsonType(value)} ${preview(value, 60)}`);
     } else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return fail('not-object', '$', 'a JSON object', `${jsonType(value)} ${preview(value, 60)}`);
     }
@@ -283,6 +287,7 @@ export function validatorFor(spec: Spec): Validator {
       if (!byField[direction]) return fail('missing-name', '$', `a message of a documented shape (${known.join(', ')})`, `${preview(value, 60)}, which matches none`);
       const field = nameField[direction];
       const v = (value as Record<string, unknown>)[field];
+      if (arrays) return fail('missing-name', jsonPath(`/${field.split('.').join('/')}`), `the message name at position ${field} (a string)`, v === undefined ? 'missing' : `${jsonType(v)} ${preview(v, 60)}`);
       const shaped = known.length ? `, or a message of a documented shape (${known.join(', ')})` : '';
       return fail('missing-name', `$.${field}`, `the message name in "${field}" (a string)${shaped}`, v === undefined ? 'missing' : `${jsonType(v)} ${preview(v, 60)}`);
     }
