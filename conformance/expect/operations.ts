@@ -22,7 +22,8 @@ export function operationMessage(spec: Spec, name: string, idField: string, id: 
 
 /** Starts an operation; resolves with the frame sent and the id as sent (after per-connection values). */
 export function startOperation(ctx: CheckContext, conn: Connection, rule: OperationRule, id = operationId(rule)): { sent: Frame; id: unknown } | undefined {
-  const sent = conn.send(operationMessage(ctx.spec, rule.start, rule.idField, id, rule.payload));
+  // An id the server knows (a topic) stays as the payload gives it.
+  const sent = conn.send(rule.freshId === false ? outgoing(ctx.spec, rule.start, rule.payload) : operationMessage(ctx.spec, rule.start, rule.idField, id, rule.payload));
   if (!sent) return undefined;
   const message = ctx.spec.transport === 'socket.io' ? (sent.message as unknown[])[1] : sent.message;
   return { sent, id: fieldAt(message, rule.idField) };

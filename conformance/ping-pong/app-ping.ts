@@ -40,7 +40,8 @@ export default defineCheck({
       if (!hasField(ping, path)) continue;
       const want = fieldAt(ping, path);
       if (isDeepStrictEqual(fieldAt(payload, path), want)) continue;
-      findings.add(`echo:${path}`, { message: `${rule.pong} does not echo the ping's ${path}`, expected: `${path} ${preview(want, 60)}, as the ping sent`, actual: hasField(payload, path) ? `${path} ${preview(fieldAt(payload, path), 60)}` : `no ${path}`, basis: rule.echoBasis ?? basisOf(rule, 'x-wsconform.keepalive.appPing') }, at(pong, { path: `$.${path}` }));
+      const where = ctx.spec.ext.shape === 'array' ? `position ${path}` : path;
+      findings.add(`echo:${path}`, { message: `${rule.pong} does not echo the ping's ${where}`, expected: `${path} ${preview(want, 60)}, as the ping sent`, actual: hasField(payload, path) ? `${path} ${preview(fieldAt(payload, path), 60)}` : `no ${path}`, basis: rule.echoBasis ?? basisOf(rule, 'x-wsconform.keepalive.appPing') }, at(pong, { path: `$.${path}` }));
     }
     return verdictOf(findings.list());
   },

@@ -31,7 +31,8 @@ export function receivedNames(spec: Spec, validator: Validator, conns: readonly 
         const p = f.sio?.packet;
         if (p === 'EVENT' || p === 'BINARY_EVENT') add(f.name);
         else if (p && lifecycle[p] && lifecycleNames.has(lifecycle[p])) add(lifecycle[p]);
-      } else if (Array.isArray(f.message)) {
+      } else if (Array.isArray(f.message) && spec.ext.shape !== 'array') {
+        // A batch: each element is a message (a document with shape: array frames one message as an array).
         for (const m of f.message) add(validator.nameOf(m, 'receive'));
       } else add(f.name);
     }

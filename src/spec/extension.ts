@@ -185,6 +185,11 @@ export interface OperationRule {
   /** The start payload (default: the start message's first example); its id is replaced. */
   payload?: unknown;
   /**
+   * `false` when the id is a name the server knows (a topic, a stream) rather than one the client
+   * makes up: the start payload's own id is kept. Default true: each start gets a fresh id.
+   */
+  freshId?: boolean;
+  /**
    * Whether the operation started with `payload` ends on its own (a query), so a run waits for
    * its end; `false` for one that runs until cancelled (a subscription). Default true.
    */

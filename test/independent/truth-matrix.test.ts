@@ -50,6 +50,9 @@ const SERVERS: Record<string, Server> = {
   // A protocol the kit was not built for: the Home Assistant WebSocket API, described by a user
   // document written from its documentation page (documents/), the server by a helper that saw
   // only that page.
+  // Phoenix Channels with the V2 serializer (every message a JSON array), described from Phoenix's
+  // "Writing a Channels Client" guide; the server by a helper that saw only Phoenix's documentation.
+  phoenix: { name: 'phoenix', protocol: join(import.meta.dirname, 'documents/phoenix-channels.asyncapi.yaml'), script: 'phoenix/server.py', url: (p) => `ws://127.0.0.1:${p}/socket/websocket?vsn=2.0.0` },
   'home-assistant': { name: 'home-assistant', protocol: join(import.meta.dirname, 'documents/home-assistant.asyncapi.yaml'), script: 'home-assistant/server.py', url: (p) => `ws://127.0.0.1:${p}/api/websocket`, token: USER },
 };
 
@@ -121,6 +124,12 @@ const FAULT_ROWS: Row[] = [
   // "If the data is incorrect, the server will reply with `auth_invalid` message and disconnect
   // the session.": a wrong token gets auth_ok.
   { server: 'home-assistant', fault: 'auth-any-token', args: [], expect: { 'auth/wrong-token': 'fail' } },
+  // "The server includes it in its reply so that the client knows which message the reply is
+  // for.": the heartbeat's phx_reply carries another ref.
+  { server: 'phoenix', fault: 'heartbeat-ref', args: [], expect: { 'ping-pong/app-ping': 'fail' } },
+  // "Clients must join a channel to send and receive PubSub events on that channel." (the guide:
+  // "`phx_leave` is used to leave a channel"): ticks keep coming after the leave.
+  { server: 'phoenix', fault: 'tick-after-leave', args: [], expect: { 'ordering/operations': 'fail' } },
 ];
 
 const BAD = new Set(['fail', 'non-strict', 'error']);

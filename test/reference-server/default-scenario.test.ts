@@ -33,6 +33,15 @@ describe('serve a user document without a fixture', () => {
     expect(verdicts(report)).toMatchObject({ 'handshake/opening': 'pass', 'ordering/operations': 'pass', 'auth/missing-token': 'pass', 'auth/wrong-token': 'pass', 'ping-pong/app-ping': 'pass', 'robustness/probes': 'pass' });
   });
 
+  it('serves the Phoenix Channels document (every message a JSON array) clean', async () => {
+    const doc = join(ROOT, 'test', 'independent', 'documents', 'phoenix-channels.asyncapi.yaml');
+    server = await startReferenceServer({ protocol: doc, port: 0, instant: true });
+    const report = await runSuite(await loadSpec(doc), CHECKS, { url: server.url, timeoutMs: 1000, observeMs: 500 });
+    expect(report.checks.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip').map((c) => [c.id, c.findings.map((f) => f.message)])).toEqual([]);
+    expect(verdicts(report)).toMatchObject({ 'envelope/json-objects': 'pass', 'envelope/schema': 'pass', 'ordering/operations': 'pass', 'ping-pong/app-ping': 'pass' });
+    expect(report.problems).toEqual([]);
+  });
+
   it("answers the graphql-transport-ws opening and operations with the request's id", async () => {
     const doc = join(ROOT, 'examples', 'graphql-transport-ws.asyncapi.yaml');
     server = await startReferenceServer({ protocol: doc, port: 0, instant: true });
