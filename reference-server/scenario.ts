@@ -149,6 +149,19 @@ export function defaultScenario(spec: Spec): string {
     // Operations sharing a start message get a script variant each, chosen by their payload.
     const variant = ops.filter((o) => o.start === op.start).length > 1 ? { variant: op.id } : {};
     const request = { field: op.replyIdField ?? op.idField, from: op.idField };
+    if (op.assignedIdField) {
+      // The server assigns the operation its id: the reply to the start carries it (and the
+      // request's id), every later message carries it at streamIdField.
+      const assigned = `0x\${id:${op.id}}`;
+      const replies = new Set(spec.replies.get(op.start) ?? []);
+      const reply = [...replies].map((r) => frameOf(spec, r, request)).find(Boolean);
+      const stream = (op.during ?? []).filter((d) => !replies.has(d)).map((d) => frameOf(spec, d)).filter(Boolean);
+      if (reply) lines.push({ on: op.start, at: 0, frame: withField(reply, op.assignedIdField, assigned), ...variant });
+      stream.forEach((frame, i) => lines.push({ on: op.start, at: 10 + i * 10, frame: withField(frame, op.streamIdField ?? request.field, assigned), ...variant }));
+      if (reply) answered.add(op.start);
+      for (const n of [...(op.during ?? []), ...op.end]) used.add(n);
+      continue;
+    }
     const durings = (op.during ?? []).map((d) => frameOf(spec, d, request)).filter(Boolean);
     const during = durings[0];
     // One that runs until cancelled sends each of its messages once and keeps running.

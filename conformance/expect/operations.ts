@@ -35,9 +35,27 @@ export function idOf(spec: Spec, rule: OperationRule, frame: Frame): unknown {
   return fieldAt(payloadOf(spec, frame.message), rule.replyIdField ?? rule.idField);
 }
 
-/** The server frames of one operation, from frame `from` on. */
-export function framesOf(spec: Spec, rule: OperationRule, conn: Connection, id: unknown, from = 0): Frame[] {
-  return conn.frames.filter((f) => f.index >= from && idOf(spec, rule, f) === id);
+/**
+ * The server frames of one operation, from frame `from` on: those carrying its id, and, where the
+ * server assigned the operation an id of its own (`assigned`), those carrying that one at
+ * `streamIdField`.
+ */
+export function framesOf(spec: Spec, rule: OperationRule, conn: Connection, id: unknown, from = 0, assigned?: unknown): Frame[] {
+  const streamField = rule.streamIdField ?? rule.replyIdField ?? rule.idField;
+  return conn.frames.filter((f) => f.index >= from && (idOf(spec, rule, f) === id || (assigned !== undefined && f.dir === 'in' && f.message !== undefined && fieldAt(payloadOf(spec, f.message), streamField) === assigned)));
+}
+
+/**
+ * Where the server assigns the operation an id (`assignedIdField`): waits for the reply carrying
+ * the start's id and reads the assigned one from it. Undefined when the rule has none, or when no
+ * reply came (`null` then).
+ */
+export async function assignedId(ctx: CheckContext, conn: Connection, rule: OperationRule, id: unknown, from: number): Promise<unknown> {
+  if (!rule.assignedIdField) return undefined;
+  const reply = await conn.waitFor((f) => f.dir === 'in' && idOf(ctx.spec, rule, f) === id, ctx.settings.timeoutMs, from);
+  if (!reply || reply.message === undefined) return null;
+  const value = fieldAt(payloadOf(ctx.spec, reply.message), rule.assignedIdField);
+  return value === undefined ? null : value;
 }
 
 /**

@@ -3,10 +3,11 @@
 // "Next": "After all results have been emitted, the `Complete` message will follow"; "Complete",
 // Client -> Server: "No further events, relevant to the original subscription, should be sent
 // through."
-import { Findings, at, basisOf, defineCheck, verdictOf } from '../../src/runner/index.js';
+import { Findings, at, basisOf, defineCheck, fieldAt, hasField, payloadOf, verdictOf } from '../../src/runner/index.js';
+import type { Connection, Frame } from '../../src/transport/index.js';
 import type { OperationRule } from '../../src/spec/extension.js';
 import type { CheckContext, Finding } from '../../src/runner/index.js';
-import { barrier, describeClose, framesOf, lastFrame, openOrSkip, operationMessage, settleMs, startOperation } from '../expect/index.js';
+import { assignedId, barrier, describeClose, framesOf, idOf, lastFrame, openOrSkip, operationMessage, settleMs, startOperation } from '../expect/index.js';
 
 async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings: Findings): Promise<boolean> {
   const basis = basisOf(rule, `x-wsconform.operations[${i}]`);
@@ -16,12 +17,19 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
   const started = startOperation(ctx, conn, rule);
   if (!started) return false;
   const { sent, id } = started;
+  const add = (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame = lastFrame(conn)) => findings.add(`${rule.id}:${key}`, { ...f }, at(frame));
+  // An id the server assigns (eth_subscribe's subscription id) comes in the start's reply.
+  const assigned = await assignedId(ctx, conn, rule, id, sent.index + 1);
+  if (assigned === null) {
+    add('no-assigned-id', { message: `The ${rule.id} operation got no id from the server`, expected: `a reply with its id and the operation's own id at ${rule.assignedIdField} within ${ctx.settings.timeoutMs} ms`, actual: 'no such reply', basis });
+    await conn.close();
+    return true;
+  }
   const ends = new Set(rule.end);
   const allowed = new Set([...(rule.during ?? []), ...rule.end]);
-  const add = (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame = lastFrame(conn)) => findings.add(`${rule.id}:${key}`, { ...f }, at(frame));
   const settle = settleMs(ctx) * 2;
   if (rule.ends !== false) {
-    const end = await conn.waitFor((f) => f.dir === 'in' && (f.type === 'close' || (f.name !== undefined && ends.has(f.name) && framesOf(ctx.spec, rule, conn, id, f.index).length > 0)), ctx.settings.timeoutMs, sent.index + 1);
+    const end = await conn.waitFor((f) => f.dir === 'in' && (f.type === 'close' || (f.name !== undefined && ends.has(f.name) && framesOf(ctx.spec, rule, conn, id, f.index, assigned).length > 0)), ctx.settings.timeoutMs, sent.index + 1);
     if (!end || end.type === 'close') {
       const closed = end ? await conn.closed : undefined;
       add('no-end', { message: `The ${rule.id} operation never ended`, expected: `${rule.end.join(' or ')} with its id within ${ctx.settings.timeoutMs} ms`, actual: closed ? describeClose(closed) : `no ${rule.end.join(' or ')}`, basis });
@@ -30,23 +38,31 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
     }
     await ctx.sleep(settle);
   } else {
-    const first = await conn.waitFor((f) => f.dir === 'in' && f.index > sent.index && framesOf(ctx.spec, rule, conn, id, f.index).length > 0, ctx.settings.timeoutMs, sent.index + 1);
+    // The first message of a running operation (the start's reply does not count where the server assigns an id).
+    const from = assigned === undefined ? sent.index + 1 : (conn.frames.find((f) => f.index > sent.index && f.dir === 'in' && idOf(ctx.spec, rule, f) === id)?.index ?? sent.index) + 1;
+    const first = await conn.waitFor((f) => f.dir === 'in' && f.index >= from && framesOf(ctx.spec, rule, conn, id, f.index, assigned).length > 0, ctx.settings.timeoutMs, from);
     if (first && rule.cancel && conn.isOpen()) {
-      const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.cancelIdField ?? rule.idField, id));
+      const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.cancelIdField ?? rule.idField, assigned ?? id));
       // What the server had under way when it read the cancel may still arrive (a value the
       // stream had already produced): the window opens a settling pause after the barrier.
       await barrier(ctx, conn, settle);
       await ctx.sleep(settle);
       const cancelledAt = conn.frames.length;
       await ctx.sleep(settle);
-      const late = framesOf(ctx.spec, rule, conn, id, cancelledAt);
+      const late = framesOf(ctx.spec, rule, conn, id, cancelledAt, assigned);
       if (cancel && late.length) add('after-cancel', { message: `${late[0].name ?? 'A message'} came for the ${rule.id} operation after the client's ${rule.cancel}`, expected: `nothing for the operation once the server has read ${rule.cancel} and settled`, actual: `${late.length} message(s) after it`, basis: stop }, late[0]);
     } else if (!first) {
+      // Where the server assigned the id, messages carrying another one are the finding.
+      if (assigned === undefined || !foreign(ctx, rule, conn, sent.index, assigned, add)) {
+        await conn.close();
+        return false;
+      }
       await conn.close();
-      return false;
+      return true;
     }
   }
-  const mine = framesOf(ctx.spec, rule, conn, id, sent.index + 1);
+  if (assigned !== undefined) foreign(ctx, rule, conn, sent.index, assigned, add);
+  const mine = framesOf(ctx.spec, rule, conn, id, sent.index + 1, assigned);
   const odd = mine.find((f) => f.name === undefined || !allowed.has(f.name));
   if (odd) add('unexpected', { message: `The ${rule.id} operation got ${odd.name ?? 'an unnamed message'}`, expected: `only ${[...allowed].join(', ')} with its id`, actual: odd.name ?? odd.text ?? '', basis }, odd);
   const endAt = mine.findIndex((f) => f.name !== undefined && ends.has(f.name));
@@ -55,6 +71,22 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
     add('after-end', { message: `${after.name ?? 'A message'} came for the ${rule.id} operation after its ${mine[endAt].name}`, expected: `nothing for the operation after ${rule.end.join(' or ')}`, actual: `${mine.length - endAt - 1} message(s) after it`, basis: stop }, after);
   }
   await conn.close();
+  return true;
+}
+
+/**
+ * An operation whose id the server assigned: the operation's stream messages (its `during`, the
+ * start's reply aside) on this connection, where only it runs, that carry another id at
+ * `streamIdField`. Adds the finding; whether there were any.
+ */
+function foreign(ctx: CheckContext, rule: OperationRule, conn: Connection, from: number, assigned: unknown, add: (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame?: Frame) => void): boolean {
+  const field = rule.streamIdField ?? rule.replyIdField ?? rule.idField;
+  const stream = new Set(rule.during ?? []);
+  for (const r of ctx.spec.replies.get(rule.start) ?? []) stream.delete(r);
+  const other = conn.frames.find((f) => f.index > from && f.dir === 'in' && f.name !== undefined && stream.has(f.name) && f.message !== undefined && hasField(payloadOf(ctx.spec, f.message), field) && fieldAt(payloadOf(ctx.spec, f.message), field) !== assigned);
+  if (!other) return false;
+  const got = fieldAt(payloadOf(ctx.spec, other.message), field);
+  add('foreign-id', { message: `${other.name} carries an id the ${rule.id} operation was not given`, expected: `${field} ${JSON.stringify(assigned)}, the id the server assigned it`, actual: `${field} ${JSON.stringify(got)}`, basis: basisOf(rule, `x-wsconform.operations`) }, other);
   return true;
 }
 

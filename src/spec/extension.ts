@@ -178,6 +178,15 @@ export interface OperationRule {
   during?: string[];
   /** Server messages that end the operation (any one of them, once). */
   end: string[];
+  /**
+   * Where the server assigns the operation its id (Ethereum's `eth_subscribe` answers with a
+   * subscription id): the dotted path of that id in the reply that carries the start's id (at
+   * `replyIdField`). The operation's later messages carry it at `streamIdField`, and the cancel
+   * at `cancelIdField`.
+   */
+  assignedIdField?: string;
+  /** Dotted path of the server-assigned id in the operation's later messages (e.g. `params.subscription`). */
+  streamIdField?: string;
   /** A client message that ends the operation from the client's side (its id at `idField`). */
   cancel?: string;
   /** Dotted path of the operation's id in the cancel message, when it differs from `idField` (e.g. `subscription`). */

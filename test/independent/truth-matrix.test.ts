@@ -53,6 +53,9 @@ const SERVERS: Record<string, Server> = {
   // Phoenix Channels with the V2 serializer (every message a JSON array), described from Phoenix's
   // "Writing a Channels Client" guide; the server by a helper that saw only Phoenix's documentation.
   phoenix: { name: 'phoenix', protocol: join(import.meta.dirname, 'documents/phoenix-channels.asyncapi.yaml'), script: 'phoenix/server.py', url: (p) => `ws://127.0.0.1:${p}/socket/websocket?vsn=2.0.0` },
+  // Ethereum JSON-RPC pub/sub, whose server assigns each subscription its id, described from Geth's
+  // "Real-time Events" page and JSON-RPC 2.0; the server by a helper that saw only those.
+  'eth-pubsub': { name: 'eth-pubsub', protocol: join(import.meta.dirname, 'documents/eth-pubsub.asyncapi.yaml'), script: 'eth-pubsub/server.py', url: (p) => `ws://127.0.0.1:${p}/` },
   'home-assistant': { name: 'home-assistant', protocol: join(import.meta.dirname, 'documents/home-assistant.asyncapi.yaml'), script: 'home-assistant/server.py', url: (p) => `ws://127.0.0.1:${p}/api/websocket`, token: USER },
 };
 
@@ -126,6 +129,12 @@ const FAULT_ROWS: Row[] = [
   { server: 'home-assistant', fault: 'auth-any-token', args: [], expect: { 'auth/wrong-token': 'fail' } },
   // "The server includes it in its reply so that the client knows which message the reply is
   // for.": the heartbeat's phx_reply carries another ref.
+  // Cancel subscription: "It returns a bool indicating if the subscription was cancelled
+  // successful.": true, and the notifications keep coming.
+  { server: 'eth-pubsub', fault: 'notify-after-unsubscribe', args: [], expect: { 'ordering/operations': 'fail' } },
+  // "For each event that matches the subscription a notification with relevant data is send
+  // together with the subscription id.": every notification carries another id.
+  { server: 'eth-pubsub', fault: 'wrong-subscription-id', args: [], expect: { 'ordering/operations': 'fail' } },
   { server: 'phoenix', fault: 'heartbeat-ref', args: [], expect: { 'ping-pong/app-ping': 'fail' } },
   // "Clients must join a channel to send and receive PubSub events on that channel." (the guide:
   // "`phx_leave` is used to leave a channel"): ticks keep coming after the leave.

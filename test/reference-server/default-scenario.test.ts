@@ -42,6 +42,14 @@ describe('serve a user document without a fixture', () => {
     expect(report.problems).toEqual([]);
   });
 
+  it('serves the eth_subscribe document clean: the subscription id it assigns comes in the reply and in every notification', async () => {
+    const doc = join(ROOT, 'test', 'independent', 'documents', 'eth-pubsub.asyncapi.yaml');
+    server = await startReferenceServer({ protocol: doc, port: 0, instant: true });
+    const report = await runSuite(await loadSpec(doc), CHECKS, { url: server.url, timeoutMs: 1000, observeMs: 500 });
+    expect(report.checks.filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip').map((c) => [c.id, c.findings.map((f) => f.message)])).toEqual([]);
+    expect(verdicts(report)).toMatchObject({ 'ordering/operations': 'pass', 'envelope/schema': 'pass', 'robustness/unknown-message': 'pass' });
+  });
+
   it("answers the graphql-transport-ws opening and operations with the request's id", async () => {
     const doc = join(ROOT, 'examples', 'graphql-transport-ws.asyncapi.yaml');
     server = await startReferenceServer({ protocol: doc, port: 0, instant: true });

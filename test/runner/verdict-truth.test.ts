@@ -45,6 +45,7 @@ const EXAMPLE_SOURCE: Record<string, string> = {
   'examples/graphql-transport-ws.asyncapi.yaml': 'examples/sources/graphql-transport-ws.md',
   'examples/json-rpc-2.0.asyncapi.yaml': 'examples/sources/json-rpc-2.0.md',
   'test/independent/documents/home-assistant.asyncapi.yaml': 'test/independent/documents/home-assistant-websocket.md',
+  'test/independent/documents/eth-pubsub.asyncapi.yaml': 'test/independent/documents/eth-pubsub-sources.md',
   'test/independent/documents/phoenix-channels.asyncapi.yaml': 'test/independent/documents/phoenix-channels-client-guide.md',
 };
 
