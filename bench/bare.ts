@@ -60,13 +60,19 @@ export async function startBareServer(frames: readonly string[], corked: boolean
   };
 }
 
-/** Opens a bare `ws` client and resolves once it has received `n` messages (then drops it). */
-export function bareClient(url: string, n: number): Promise<void> {
+/**
+ * Opens a bare `ws` client and resolves once it has received `n` messages (then drops it). With
+ * `parse`, it also runs `JSON.parse` on each, the least any checker pays.
+ */
+export function bareClient(url: string, n: number, parse = false): Promise<void> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     let count = 0;
-    ws.on('message', () => {
+    let sink = 0;
+    ws.on('message', (data: Buffer) => {
+      if (parse) sink += JSON.parse(data.toString()) ? 1 : 0;
       if (++count === n) {
+        if (parse && sink < 0) reject(new Error('unreachable'));
         ws.terminate();
         resolve();
       }
