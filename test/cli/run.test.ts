@@ -29,6 +29,18 @@ describe('wsconform run', () => {
     expect(r.stdout).toContain('wsconform run kiwi --url ws://localhost:7789/api/events');
   });
 
+  it('observes with --clients N and prints their ping → pong spread; the JSON report has each client', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'wsc-clients-')), 'r.json');
+    const r = await runCli(['run', 'kiwi', '--url', kiwi.url, '--timeout', '1000', '--observe', '800ms', '--clients', '3', '--reporter', 'pretty', '--reporter', `json:${json}`]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^clients: 3 observed at once; ping → pong over \d+ pings$/m);
+    expect(r.stdout).toMatch(/^ {2}p99 per client: median [\d.]+ ms \([\d.]+–[\d.]+ ms\); slowest \S+ \(p99 [\d.]+ ms, max [\d.]+ ms\)$/m);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.clients.latency.map((l: { client: string }) => l.client)).toEqual(['observation', 'client-2', 'client-3']);
+    const bad = await runCli(['run', 'kiwi', '--url', kiwi.url, '--clients', '0']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'wsconform: --clients must be a whole number of at least 1, got "0"\n(run with --help for usage)\n']);
+  });
+
   it('exits 0 and prints progress and the summary line against a conforming server', async () => {
     const r = await runCli(['run', 'kiwi', '--url', kiwi.url, ...FAST]);
     expect(r.stderr).toBe('');
