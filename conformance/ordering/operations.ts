@@ -5,7 +5,7 @@
 // through."
 import { Findings, at, basisOf, defineCheck, fieldAt, hasField, payloadOf, verdictOf } from '../../src/runner/index.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
-import type { OperationRule } from '../../src/spec/extension.js';
+import type { Basis, OperationRule } from '../../src/spec/extension.js';
 import type { CheckContext, Finding } from '../../src/runner/index.js';
 import { assignedId, barrier, describeClose, framesOf, idOf, lastFrame, openOrSkip, operationMessage, settleMs, startOperation } from '../expect/index.js';
 
@@ -53,7 +53,7 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
       if (cancel && late.length) add('after-cancel', { message: `${late[0].name ?? 'A message'} came for the ${rule.id} operation after the client's ${rule.cancel}`, expected: `nothing for the operation once the server has read ${rule.cancel} and settled`, actual: `${late.length} message(s) after it`, basis: stop }, late[0]);
     } else if (!first) {
       // Where the server assigned the id, messages carrying another one are the finding.
-      if (assigned === undefined || !foreign(ctx, rule, conn, sent.index, assigned, add)) {
+      if (assigned === undefined || !foreign(ctx, rule, conn, sent.index, assigned, basis, add)) {
         await conn.close();
         return false;
       }
@@ -61,7 +61,7 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
       return true;
     }
   }
-  if (assigned !== undefined) foreign(ctx, rule, conn, sent.index, assigned, add);
+  if (assigned !== undefined) foreign(ctx, rule, conn, sent.index, assigned, basis, add);
   const mine = framesOf(ctx.spec, rule, conn, id, sent.index + 1, assigned);
   const odd = mine.find((f) => f.name === undefined || !allowed.has(f.name));
   if (odd) add('unexpected', { message: `The ${rule.id} operation got ${odd.name ?? 'an unnamed message'}`, expected: `only ${[...allowed].join(', ')} with its id`, actual: odd.name ?? odd.text ?? '', basis }, odd);
@@ -79,14 +79,14 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
  * start's reply aside) on this connection, where only it runs, that carry another id at
  * `streamIdField`. Adds the finding; whether there were any.
  */
-function foreign(ctx: CheckContext, rule: OperationRule, conn: Connection, from: number, assigned: unknown, add: (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame?: Frame) => void): boolean {
+function foreign(ctx: CheckContext, rule: OperationRule, conn: Connection, from: number, assigned: unknown, basis: Basis, add: (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame?: Frame) => void): boolean {
   const field = rule.streamIdField ?? rule.replyIdField ?? rule.idField;
   const stream = new Set(rule.during ?? []);
   for (const r of ctx.spec.replies.get(rule.start) ?? []) stream.delete(r);
   const other = conn.frames.find((f) => f.index > from && f.dir === 'in' && f.name !== undefined && stream.has(f.name) && f.message !== undefined && hasField(payloadOf(ctx.spec, f.message), field) && fieldAt(payloadOf(ctx.spec, f.message), field) !== assigned);
   if (!other) return false;
   const got = fieldAt(payloadOf(ctx.spec, other.message), field);
-  add('foreign-id', { message: `${other.name} carries an id the ${rule.id} operation was not given`, expected: `${field} ${JSON.stringify(assigned)}, the id the server assigned it`, actual: `${field} ${JSON.stringify(got)}`, basis: basisOf(rule, `x-wsconform.operations`) }, other);
+  add('foreign-id', { message: `${other.name} carries an id the ${rule.id} operation was not given`, expected: `${field} ${JSON.stringify(assigned)}, the id the server assigned it`, actual: `${field} ${JSON.stringify(got)}`, basis }, other);
   return true;
 }
 
