@@ -145,7 +145,8 @@ export function dispatch(conn: Connection, name: string, payload: unknown): void
   const { spec, faults, module } = conn.ctx;
   if (refused(conn, name, payload)) return;
   if (openingRefused(conn, name, payload)) return;
-  if (spec.transport === 'websocket' && conn.session.onMessage(name, payload)) return;
+  const op = operationFor(spec, name, payload);
+  if (spec.transport === 'websocket' && conn.session.onMessage(name, payload, op)) return;
   const ping = spec.ext.keepalive?.appPing;
   if (ping && name === ping.ping && faults.has('no-pong')) return;
   if (faults.has('no-reply') && documentedRequests(spec).includes(name)) return;
@@ -153,7 +154,6 @@ export function dispatch(conn: Connection, name: string, payload: unknown): void
   if (faults.has('operation-after-end') && spec.ext.operations?.some((o) => o.start === name)) conn.runScript(name, payload);
   if (module.onMessage?.(conn, name, payload)) return;
   // Operations sharing a start message (a query, a subscription) have a script each.
-  const op = operationFor(spec, name, payload);
   conn.runScript(name, payload, undefined, op && conn.ctx.fixture.scripts.get(name)?.some((s) => s.variant === op.id) ? op.id : undefined);
 }
 

@@ -15,7 +15,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fieldAt, named } from '../src/runner/messages.js';
 import type { BadInputAnswer } from '../src/spec/extension.js';
-import { withField } from '../src/runner/opening.js';
+import { withField, withPayloadField } from '../src/runner/opening.js';
 import { NO_PAYLOAD, type Spec } from '../src/spec/model.js';
 
 /**
@@ -121,7 +121,7 @@ function answerFrame(spec: Spec, answer: BadInputAnswer | undefined, probe?: unk
     if (frame === undefined) continue;
     for (const [path, value] of Object.entries(answer.fields ?? {})) {
       const echoed = value !== null && probe !== undefined && isDeepStrictEqual(fieldAt(probe, path), value);
-      frame = spec.transport === 'socket.io' ? [name, withField((frame as unknown[])[1], path, echoed ? `\${request.${path}}` : value)] : withField(frame, path, echoed ? `\${request.${path}}` : value);
+      frame = withPayloadField(spec, frame, path, echoed ? `\${request.${path}}` : value);
     }
     const schema = spec.message('receive', name)?.schema;
     return spec.transport === 'socket.io' ? [name, complete((frame as unknown[])[1], schema)] : complete(frame, schema);
@@ -156,8 +156,8 @@ export function defaultScenario(spec: Spec): string {
       const replies = new Set(spec.replies.get(op.start) ?? []);
       const reply = [...replies].map((r) => frameOf(spec, r, request)).find(Boolean);
       const stream = (op.during ?? []).filter((d) => !replies.has(d)).map((d) => frameOf(spec, d)).filter(Boolean);
-      if (reply) lines.push({ on: op.start, at: 0, frame: withField(reply, op.assignedIdField, assigned), ...variant });
-      stream.forEach((frame, i) => lines.push({ on: op.start, at: 10 + i * 10, frame: withField(frame, op.streamIdField ?? request.field, assigned), ...variant }));
+      if (reply) lines.push({ on: op.start, at: 0, frame: withPayloadField(spec, reply, op.assignedIdField, assigned), ...variant });
+      stream.forEach((frame, i) => lines.push({ on: op.start, at: 10 + i * 10, frame: withPayloadField(spec, frame, op.streamIdField ?? request.field, assigned), ...variant }));
       if (reply) answered.add(op.start);
       for (const n of [...(op.during ?? []), ...op.end]) used.add(n);
       continue;
@@ -184,7 +184,7 @@ export function defaultScenario(spec: Spec): string {
       let frame = frameOf(spec, reply, echo);
       // The documented pong carries back the ping's echoed paths.
       const ping = spec.ext.keepalive?.appPing;
-      if (ping && message === ping.ping && reply === ping.pong) for (const path of ping.echo ?? []) frame = spec.transport === 'socket.io' ? [reply, withField((frame as unknown[])[1], path, `\${request.${path}}`)] : withField(frame, path, `\${request.${path}}`);
+      if (ping && message === ping.ping && reply === ping.pong) for (const path of ping.echo ?? []) frame = withPayloadField(spec, frame, path, `\${request.${path}}`);
       lines.push({ on: message, at: 0, frame });
       answered.add(message);
     }

@@ -47,8 +47,8 @@ export class Session {
     if (!this.opened && timeout && this.codes.has('no-opening')) this.conn.later(timeout, () => !this.opened && this.violated('no-opening'));
   }
 
-  /** Judges a client message against the session; true when it closed the connection. */
-  onMessage(name: string, payload: unknown): boolean {
+  /** Judges a client message (and the operation it starts, if any) against the session; true when it closed the connection. */
+  onMessage(name: string, payload: unknown, op: OperationRule | undefined): boolean {
     const { spec } = this.conn.ctx;
     const steps = spec.ext.opening?.steps ?? [];
     if (steps.length && name === steps[0].send) {
@@ -58,7 +58,6 @@ export class Session {
       this.opened = true;
       return false;
     }
-    const op = operationFor(spec, name, payload);
     if (op) {
       if (!this.opened) return this.violated('before-opening');
       const id = fieldAt(payload, op.idField);

@@ -1,5 +1,5 @@
 /** Operations correlated by an id (`x-wsconform.operations`): starting one, and its messages. */
-import { fieldAt, outgoing, payloadOf, withField } from '../../src/runner/index.js';
+import { fieldAt, outgoing, payloadOf, withPayloadField } from '../../src/runner/index.js';
 import type { CheckContext } from '../../src/runner/index.js';
 import type { OperationRule } from '../../src/spec/extension.js';
 import type { Spec } from '../../src/spec/model.js';
@@ -12,12 +12,7 @@ export function operationId(rule: OperationRule): string {
 
 /** A client message of an operation (its start, or its cancel) with `id` at the id field. */
 export function operationMessage(spec: Spec, name: string, idField: string, id: unknown, payload?: unknown): unknown {
-  const message = outgoing(spec, name, payload);
-  if (spec.transport === 'socket.io') {
-    const [event, body] = message as [string, unknown];
-    return [event, withField(body, idField, id)];
-  }
-  return withField(message, idField, id);
+  return withPayloadField(spec, outgoing(spec, name, payload), idField, id);
 }
 
 /** Starts an operation; resolves with the frame sent and the id as sent (after per-connection values). */
@@ -47,15 +42,15 @@ export function framesOf(spec: Spec, rule: OperationRule, conn: Connection, id: 
 
 /**
  * Where the server assigns the operation an id (`assignedIdField`): waits for the reply carrying
- * the start's id and reads the assigned one from it. Undefined when the rule has none, or when no
- * reply came (`null` then).
+ * the start's id and reads the assigned one from it, with the reply. Undefined when the rule has
+ * none; `null` when no reply came, or one without that id.
  */
-export async function assignedId(ctx: CheckContext, conn: Connection, rule: OperationRule, id: unknown, from: number): Promise<unknown> {
+export async function assignedId(ctx: CheckContext, conn: Connection, rule: OperationRule, id: unknown, from: number): Promise<{ id: unknown; reply: Frame } | null | undefined> {
   if (!rule.assignedIdField) return undefined;
   const reply = await conn.waitFor((f) => f.dir === 'in' && idOf(ctx.spec, rule, f) === id, ctx.settings.timeoutMs, from);
   if (!reply || reply.message === undefined) return null;
   const value = fieldAt(payloadOf(ctx.spec, reply.message), rule.assignedIdField);
-  return value === undefined ? null : value;
+  return value === undefined ? null : { id: value, reply };
 }
 
 /**

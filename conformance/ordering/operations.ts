@@ -7,7 +7,7 @@ import { Findings, at, basisOf, defineCheck, fieldAt, hasField, payloadOf, verdi
 import type { Connection, Frame } from '../../src/transport/index.js';
 import type { Basis, OperationRule } from '../../src/spec/extension.js';
 import type { CheckContext, Finding } from '../../src/runner/index.js';
-import { assignedId, barrier, describeClose, framesOf, idOf, lastFrame, openOrSkip, operationMessage, settleMs, startOperation } from '../expect/index.js';
+import { assignedId, barrier, describeClose, framesOf, lastFrame, openOrSkip, operationMessage, settleMs, startOperation } from '../expect/index.js';
 
 async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings: Findings): Promise<boolean> {
   const basis = basisOf(rule, `x-wsconform.operations[${i}]`);
@@ -19,12 +19,13 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
   const { sent, id } = started;
   const add = (key: string, f: Omit<Finding, 'count' | 'occurrences'>, frame = lastFrame(conn)) => findings.add(`${rule.id}:${key}`, { ...f }, at(frame));
   // An id the server assigns (eth_subscribe's subscription id) comes in the start's reply.
-  const assigned = await assignedId(ctx, conn, rule, id, sent.index + 1);
-  if (assigned === null) {
+  const assignment = await assignedId(ctx, conn, rule, id, sent.index + 1);
+  if (assignment === null) {
     add('no-assigned-id', { message: `The ${rule.id} operation got no id from the server`, expected: `a reply with its id and the operation's own id at ${rule.assignedIdField} within ${ctx.settings.timeoutMs} ms`, actual: 'no such reply', basis });
     await conn.close();
     return true;
   }
+  const assigned = assignment?.id;
   const ends = new Set(rule.end);
   const allowed = new Set([...(rule.during ?? []), ...rule.end]);
   const settle = settleMs(ctx) * 2;
@@ -39,7 +40,7 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
     await ctx.sleep(settle);
   } else {
     // The first message of a running operation (the start's reply does not count where the server assigns an id).
-    const from = assigned === undefined ? sent.index + 1 : (conn.frames.find((f) => f.index > sent.index && f.dir === 'in' && idOf(ctx.spec, rule, f) === id)?.index ?? sent.index) + 1;
+    const from = (assignment?.reply.index ?? sent.index) + 1;
     const first = await conn.waitFor((f) => f.dir === 'in' && f.index >= from && framesOf(ctx.spec, rule, conn, id, f.index, assigned).length > 0, ctx.settings.timeoutMs, from);
     if (first && rule.cancel && conn.isOpen()) {
       const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.cancelIdField ?? rule.idField, assigned ?? id));
@@ -53,12 +54,9 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
       if (cancel && late.length) add('after-cancel', { message: `${late[0].name ?? 'A message'} came for the ${rule.id} operation after the client's ${rule.cancel}`, expected: `nothing for the operation once the server has read ${rule.cancel} and settled`, actual: `${late.length} message(s) after it`, basis: stop }, late[0]);
     } else if (!first) {
       // Where the server assigned the id, messages carrying another one are the finding.
-      if (assigned === undefined || !foreign(ctx, rule, conn, sent.index, assigned, basis, add)) {
-        await conn.close();
-        return false;
-      }
+      const judged = assigned !== undefined && foreign(ctx, rule, conn, sent.index, assigned, basis, add);
       await conn.close();
-      return true;
+      return judged;
     }
   }
   if (assigned !== undefined) foreign(ctx, rule, conn, sent.index, assigned, basis, add);

@@ -6,7 +6,7 @@ export { defineCheck, NotJudged, pass, skip, verdictOf } from './define-check.js
 export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
 export { fieldAt, hasField, named, namedByShape, outgoing, payloadOf, triggerPayload } from './messages.js';
 export { initialMessagesFor } from './observation.js';
-export { openingMessage, performOpening, serverPingAnswer, withField } from './opening.js';
+export { messagePath, openingMessage, performOpening, serverPingAnswer, withField, withPayloadField } from './opening.js';
 export { REDACTED, redactor, redactDeep } from './redact.js';
 export { DEFAULT_OBSERVE_MS, DEFAULT_TIMEOUT_MS, exitCodeOf, grade, runSuite, summarize, TokenRequiredError, UnreachableError, withBasis, type RunOptions } from './run.js';
 export { SelectionError, selectChecks, splitList } from './select.js';

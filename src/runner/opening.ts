@@ -24,6 +24,19 @@ export function withField(payload: unknown, dotted: string, value: unknown): Rec
   return root;
 }
 
+/**
+ * The path of a payload field inside the whole message: the same for WebSocket, inside the
+ * event's first argument (`1.`) for Socket.IO's `[event, payload]`.
+ */
+export function messagePath(spec: Spec, dotted: string): string {
+  return spec.transport === 'socket.io' ? `1.${dotted}` : dotted;
+}
+
+/** A copy of a message with a payload field set (for Socket.IO, inside the event's argument). */
+export function withPayloadField(spec: Spec, message: unknown, dotted: string, value: unknown): unknown {
+  return withField(message, messagePath(spec, dotted), value);
+}
+
 /** A copy without the dotted path (arrays and objects alike: `1.token` inside a Socket.IO event). */
 function withoutField(value: unknown, dotted: string): unknown {
   if (value === null || typeof value !== 'object') return value;
@@ -42,14 +55,10 @@ export function openingMessage(spec: Spec, step: OpeningStep, index: number, tok
   if (!token) {
     // Without a token, none travels: the example's own placeholder token is taken out.
     const paths = (spec.ext.auth?.means ?? []).filter((m) => m.in === 'opening-payload').map((m) => m.name ?? 'token');
-    return paths.reduce((m, path) => withoutField(m, spec.transport === 'socket.io' ? `1.${path}` : path), message);
-  }
-  if (spec.transport === 'socket.io') {
-    const [name, body] = message as [string, unknown];
-    return [name, withField(body, token.path, token.token)];
+    return paths.reduce((m, path) => withoutField(m, messagePath(spec, path)), message);
   }
   // The payload path is inside the message (e.g. `payload.token` of connection_init).
-  return withField(message, token.path, token.token);
+  return withPayloadField(spec, message, token.path, token.token);
 }
 
 /** What ended a step that did not complete, as an open failure. */
@@ -92,8 +101,7 @@ export function serverPingAnswer(spec: Spec): ((frame: Frame) => unknown) | unde
     let pong = outgoing(spec, rule.pong);
     for (const path of rule.echo ?? []) {
       if (!hasField(ping, path)) continue;
-      const value = fieldAt(ping, path);
-      pong = spec.transport === 'socket.io' ? [rule.pong, withField((pong as unknown[])[1], path, value)] : withField(pong, path, value);
+      pong = withPayloadField(spec, pong, path, fieldAt(ping, path));
     }
     return pong;
   };
