@@ -1,6 +1,7 @@
 // Gemini, "Monitoring Events (Admin Only)": "monitoring:subscribe — Subscribe to real-time
 // monitoring events." "monitoring:event — Real-time activity event."
-import { Findings, at, defineCheck, outgoing, skip, triggerPayload, verdictOf, basisOf } from '../../src/runner/index.js';
+import { at, defineCheck, outgoing, skip, triggerPayload, verdictOf, basisOf } from '../../src/runner/index.js';
+import type { Received } from '../../src/runner/index.js';
 import type { Connection } from '../../src/transport/index.js';
 import { openOrSkip, received } from '../expect/index.js';
 
@@ -17,6 +18,22 @@ export default defineCheck({
     if (!ctx.settings.token && auth.withoutToken === 'refuse') return skip('no --token given (a non-admin token is needed)');
     const spec = ctx.spec;
     const privileged = new Set(auth.admin!.privilegedEvents);
+    // A privileged event that answers an admin operation this client sent is auth/admin-refused's
+    // finding (the operation was served); only the feed counts here: one cause, one finding.
+    const answers = new Set(auth.admin!.messages.flatMap((m) => spec.replies.get(m) ?? []));
+    const findings = ctx.findings();
+    let heard = 0;
+    const judge = (m: Received, where: string, asked: boolean) => {
+      heard++;
+      if (m.name === undefined || !privileged.has(m.name) || (asked && answers.has(m.name))) return;
+      findings.add(`leak:${m.name}`, { message: `The privileged event ${m.name} reached a non-admin client`, expected: `no ${[...privileged].join(', ')} without an admin token`, actual: `${m.name} on ${where}` }, at(m.frame));
+    };
+    // Without an admin token the observation is a non-admin client too: it is judged as it listens.
+    const observation = ctx.settings.adminToken
+      ? ctx.observation()
+      : ctx.watchObservation((_, messages) => {
+          for (const m of messages) judge(m, 'the observation connection', false);
+        });
     const sendAll = (conn: Connection, admin: boolean) => {
       for (const m of auth.admin!.messages) conn.send(outgoing(spec, m, triggerPayload(spec, m)));
       for (const t of spec.ext.triggers ?? []) {
@@ -36,22 +53,9 @@ export default defineCheck({
     sendAll(user, false);
     for (const t of spec.ext.triggers ?? []) if (!t.needs || (t.needs === 'token' && ctx.settings.token)) passive.send(outgoing(spec, t.message, t.payload));
     await ctx.sleep(Math.min(ctx.settings.observeMs, Math.max(ctx.settings.timeoutMs, 300)));
-    const listened: Connection[] = [user, passive];
-    const obs = await ctx.observation();
-    if (!ctx.settings.adminToken) listened.push(obs.conn);
-    // A privileged event that answers an admin operation this client sent is auth/admin-refused's
-    // finding (the operation was served); only the feed counts here: one cause, one finding.
-    const answers = new Set(auth.admin!.messages.flatMap((m) => spec.replies.get(m) ?? []));
-    const findings = new Findings();
-    let heard = 0;
-    for (const conn of listened) {
-      for (const m of received(spec, conn)) {
-        heard++;
-        if (m.name === undefined || !privileged.has(m.name) || (conn === user && answers.has(m.name))) continue;
-        const where = conn === user ? 'a connection that tried to subscribe' : conn === passive ? 'a connection that asked for nothing privileged' : 'the observation connection';
-        findings.add(`leak:${m.name}`, { message: `The privileged event ${m.name} reached a non-admin client`, expected: `no ${[...privileged].join(', ')} without an admin token`, actual: `${m.name} on ${where}` }, at(m.frame));
-      }
-    }
+    for (const m of received(spec, user)) judge(m, 'a connection that tried to subscribe', true);
+    for (const m of received(spec, passive)) judge(m, 'a connection that asked for nothing privileged', false);
+    await observation;
     if (!heard) return skip('the non-admin connection received nothing (no evidence either way)');
     return verdictOf(findings.list());
   },

@@ -2,7 +2,7 @@
 // parameter" — a secret that travels on every connection must never come back in a frame that
 // other software logs or displays.
 import { KIT } from '../expect/index.js';
-import { Findings, at, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
+import { at, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
 
 export default defineCheck({
   id: 'auth/token-not-echoed',
@@ -17,20 +17,17 @@ export default defineCheck({
     const secrets = [ctx.settings.token, ctx.settings.adminToken].filter((t): t is string => !!t);
     if (!secrets.length) return skip('no --token or --admin-token given');
     const forms = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s)]))];
-    const conns = await ctx.wireLog();
-    const findings = new Findings();
+    const findings = ctx.findings();
     let judged = 0;
-    for (const conn of conns) {
-      for (const f of conn.frames) {
-        // What the server sent: not an error the client noted, not an abnormal closure (1006, no frame).
-        if (f.dir !== 'in' || f.type === 'error' || (f.type === 'close' && f.code === 1006)) continue;
-        judged++;
-        const text = [f.text, f.reason, f.payload].filter(Boolean).join('\n');
-        if (forms.some((s) => text.includes(s))) {
-          findings.add('echo', { message: 'A server frame contains the token', expected: 'no server frame contains a token', actual: `the token appears in a frame of ${conn.label}` }, at(f));
-        }
+    await ctx.watchRun((f, _, conn) => {
+      // What the server sent: not an error the client noted, not an abnormal closure (1006, no frame).
+      if (f.dir !== 'in' || f.type === 'error' || (f.type === 'close' && f.code === 1006)) return;
+      judged++;
+      const text = [f.text, f.reason, f.payload].filter(Boolean).join('\n');
+      if (forms.some((s) => text.includes(s))) {
+        findings.add('echo', { message: 'A server frame contains the token', expected: 'no server frame contains a token', actual: `the token appears in a frame of ${conn.label}` }, conn.label === 'observation' ? at(f) : { ...at(f), connection: conn.label });
       }
-    }
+    });
     if (!judged) return skip('the server sent no frame in the whole run');
     return verdictOf(findings.list());
   },

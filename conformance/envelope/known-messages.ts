@@ -1,7 +1,7 @@
 // Aragora: "These are the canonical event names from `StreamEventType`". Each document lists its
 // event types; a client dispatches on them ("switch (message.type) { case 'ProfileCreated': …").
-import { Findings, at, defineCheck, verdictOf } from '../../src/runner/index.js';
-import { nothingToJudge, observed, KIT } from '../expect/index.js';
+import { at, defineCheck } from '../../src/runner/index.js';
+import { judgeObserved, KIT } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/known-messages',
@@ -12,16 +12,13 @@ export default defineCheck({
   basis: () => [KIT.knownMessages],
   appliesTo: () => true,
   async run(ctx) {
-    const o = await observed(ctx);
-    if (!o.ok) return o.outcome;
     const lifecycle = new Set(ctx.spec.ext.lifecycle ?? []);
-    const findings = new Findings();
-    const named = o.messages.filter((m) => m.name !== undefined);
-    for (const m of named) {
-      if (ctx.spec.message('receive', m.name!) || lifecycle.has(m.name!)) continue;
-      findings.add(`unknown:${m.name}`, { message: `An undocumented message "${m.name}"`, expected: 'a server message the document lists', actual: JSON.stringify(m.name) }, at(m.frame));
-    }
-    if (!named.length) return nothingToJudge(o.obs, 'named message');
-    return verdictOf(findings.list());
+    return judgeObserved(ctx, 'named message', (m, findings) => {
+      if (m.name === undefined) return false;
+      if (!ctx.spec.message('receive', m.name) && !lifecycle.has(m.name)) {
+        findings.add(`unknown:${m.name}`, { message: `An undocumented message "${m.name}"`, expected: 'a server message the document lists', actual: JSON.stringify(m.name) }, at(m.frame));
+      }
+      return true;
+    });
   },
 });

@@ -1,7 +1,7 @@
 // RFC 6455 §5.6: "The "Payload data" is text data encoded as UTF-8" (text frames). Every protocol
 // document shows its events as JSON text, e.g. Kiwi: "All events follow the same structure".
-import { Findings, at, defineCheck, verdictOf, TRANSPORT } from '../../src/runner/index.js';
-import { nothingToJudge, observed } from '../expect/index.js';
+import { at, defineCheck, verdictOf, TRANSPORT } from '../../src/runner/index.js';
+import { nothingToJudge, watchObserved } from '../expect/index.js';
 
 export default defineCheck({
   id: 'envelope/text-frames',
@@ -12,15 +12,16 @@ export default defineCheck({
   basis: () => [TRANSPORT.textFrame],
   appliesTo: () => true,
   async run(ctx) {
-    const o = await observed(ctx);
-    if (!o.ok) return o.outcome;
-    const data = o.frames.filter((f) => f.type === 'text' || f.type === 'binary' || f.type === 'error');
-    if (!data.length) return nothingToJudge(o.obs, 'data frame');
-    const findings = new Findings();
-    for (const f of data) {
+    const findings = ctx.findings();
+    let data = 0;
+    const o = await watchObserved(ctx, (f) => {
+      if (f.dir !== 'in' || (f.type !== 'text' && f.type !== 'binary' && f.type !== 'error')) return;
+      data++;
       if (f.type === 'binary') findings.add('binary', { message: 'The server sent a binary frame', expected: 'a text frame holding JSON', actual: `a binary frame of ${f.bytes} bytes` }, at(f));
       else if (f.type === 'error') findings.add('unreadable', { message: 'The server sent a frame the client could not read', expected: 'a text frame holding JSON', actual: f.reason ?? 'a protocol error' }, at(f));
-    }
+    });
+    if (!o.ok) return o.outcome;
+    if (!data) return nothingToJudge(o.obs, 'data frame');
     return verdictOf(findings.list());
   },
 });

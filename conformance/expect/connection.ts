@@ -52,7 +52,7 @@ export async function closeWithin(conn: Connection, ms: number, ctx: CheckContex
 
 /** The last frame of a connection (the close frame when the server closed). */
 export function lastFrame(conn: Connection): Frame | undefined {
-  return conn.frames[conn.frames.length - 1];
+  return conn.frames.last();
 }
 
 /**

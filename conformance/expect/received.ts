@@ -1,38 +1,27 @@
 /** The server messages of a wire log, and the shared observation as stream checks use it. */
-import { Findings, at, payloadOf, skip, verdictOf } from '../../src/runner/index.js';
-import type { CheckContext, Observation, Occurrence, Outcome } from '../../src/runner/index.js';
+import { at, messagesOf, skip, verdictOf } from '../../src/runner/index.js';
+import type { CheckContext, Findings, MessageTap, Observation, Occurrence, Outcome, Received } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
 import { validatorFor, type ValidationIssue, type ValidationResult } from '../../src/spec/validator.js';
 import type { Connection, Frame } from '../../src/transport/index.js';
 
-/** One server message: the frame that carried it, the message, its name and payload. */
-export interface Received {
-  frame: Frame;
-  /** WebSocket: the parsed JSON; Socket.IO: `[event, ...args]`. */
-  value: unknown;
-  name?: string;
-  /** WebSocket: the object; Socket.IO: the first argument. */
-  payload: unknown;
-  /** When the frame batched several events into a JSON array: this event's index in it. */
-  batchIndex?: number;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const LIFECYCLE: Record<string, string> = { CONNECT: 'connect', CONNECT_ERROR: 'connect_error', DISCONNECT: 'disconnect' };
+export type { Received } from '../../src/runner/index.js';
 
 /**
- * The messages the server sent on a connection: WebSocket, every text frame that is JSON;
- * Socket.IO, every EVENT packet, plus the lifecycle packets the document lists as messages.
+ * The messages the server sent on a connection (of what its wire log holds): WebSocket, every
+ * text frame that is JSON; Socket.IO, every EVENT packet, plus the lifecycle packets the document
+ * lists as messages. For a check's own connections; the observers are judged as frames arrive
+ * (`judgeObserved`, `watchObserved`, `judgeStreams`).
  */
 export function received(spec: Spec, conn: Connection, dir: 'in' | 'out' = 'in'): Received[] {
-  // Every stream check reads the same connections: read each frame once, and only new frames
-  // on a later call (a wire log only grows).
+  // Several checks read the same connections: read each frame once, and only new frames on a
+  // later call (a wire log only grows).
   let byDir = readCache.get(conn);
   if (!byDir) readCache.set(conn, (byDir = {}));
   const cached = (byDir[dir] ??= { upTo: 0, out: [] });
   if (cached.upTo < conn.frames.length) {
-    collect(spec, conn.frames.slice(cached.upTo), dir, cached.out);
+    const validator = validatorFor(spec);
+    for (const f of conn.frames.slice(cached.upTo)) for (const m of messagesOf(spec, validator, f, dir)) cached.out.push(m);
     cached.upTo = conn.frames.length;
   }
   return cached.out;
@@ -40,40 +29,9 @@ export function received(spec: Spec, conn: Connection, dir: 'in' | 'out' = 'in')
 
 const readCache = new WeakMap<Connection, Partial<Record<'in' | 'out', { upTo: number; out: Received[] }>>>();
 
-function collect(spec: Spec, frames: readonly Frame[], dir: 'in' | 'out', out: Received[]): void {
-  const lifecycle = new Set(spec.ext.lifecycle ?? []);
-  for (const frame of frames) {
-    if (frame.dir !== dir || frame.type !== 'text') continue;
-    if (spec.transport === 'socket.io') {
-      const packet = frame.sio?.packet;
-      if ((packet === 'EVENT' || packet === 'BINARY_EVENT') && frame.message !== undefined) {
-        out.push({ frame, value: frame.message, name: frame.name, payload: payloadOf(spec, frame.message) });
-      } else if (packet && LIFECYCLE[packet] && lifecycle.has(LIFECYCLE[packet])) {
-        const value = frame.sio?.data === undefined ? [LIFECYCLE[packet]] : [LIFECYCLE[packet], frame.sio.data];
-        out.push({ frame, value, name: LIFECYCLE[packet], payload: frame.sio?.data });
-      }
-    } else if (frame.json) {
-      const batch = frame.message;
-      if (spec.ext.shape !== 'array' && Array.isArray(batch) && batch.length > 0 && batch.every(isObject)) {
-        // Events batched into one array frame: envelope/json-objects reports the batching, and
-        // every other check still judges each event, so batching hides no other drift.
-        const direction = dir === 'in' ? 'receive' : 'send';
-        const validator = validatorFor(spec);
-        batch.forEach((value, batchIndex) => {
-          out.push({ frame, value, name: validator.nameOf(value, direction), payload: value, batchIndex });
-        });
-      } else out.push({ frame, value: frame.message, name: frame.name, payload: frame.message });
-    }
-  }
-}
-
-const validations = new WeakMap<Received, ValidationResult>();
-
 /** A server message's validation, computed once however many checks ask for it. */
 export function validationOf(ctx: CheckContext, m: Received): ValidationResult {
-  let result = validations.get(m);
-  if (!result) validations.set(m, (result = ctx.validator.validate(m.value)));
-  return result;
+  return (m.validation ??= ctx.validator.validate(m.value));
 }
 
 /**
@@ -107,52 +65,29 @@ export function isPongField(spec: Spec, name: string | undefined, issue: Validat
   return pongFieldsOf(spec).some((f) => path === `$.${f}`);
 }
 
-/** The observation, ready for a stream check, or the skip to return. */
-export type Observed = { ok: true; obs: Observation; frames: Frame[]; messages: Received[] } | { ok: false; outcome: Outcome };
+/** The observation once watched, or the skip to return. */
+export type Watched = { ok: true; obs: Observation; serverFrames: number } | { ok: false; outcome: Outcome };
 
-/** The observation's server frames and messages; a skip when it did not open or saw nothing. */
-export async function observed(ctx: CheckContext): Promise<Observed> {
-  const obs = await ctx.observation();
+/**
+ * Watches the observation (see `CheckContext.watchObservation`; call it before the check's first
+ * await): `tap` gets each frame with its server messages as it arrives. Resolves once the window
+ * is over, or with the skip to return when the observation did not open or the server sent nothing.
+ */
+export async function watchObserved(ctx: CheckContext, tap: MessageTap): Promise<Watched> {
+  let serverFrames = 0;
+  const obs = await ctx.watchObservation((frame, messages, conn) => {
+    if (frame.dir === 'in') serverFrames++;
+    tap(frame, messages, conn);
+  });
   const opened = await obs.conn.opened;
   if (!opened.ok) return { ok: false, outcome: skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`) };
-  const frames = serverFrames(obs.conn);
-  if (!frames.length) return { ok: false, outcome: skip(`the server sent nothing in the ${obs.observedMs} ms observed (raise --observe)`) };
-  return { ok: true, obs, frames, messages: received(ctx.spec, obs.conn) };
+  if (!serverFrames) return { ok: false, outcome: skip(`the server sent nothing in the ${obs.observedMs} ms observed (raise --observe)`) };
+  return { ok: true, obs, serverFrames };
 }
-
-/** The server frames of a connection, read once however many checks ask (and only new ones after). */
-export function serverFrames(conn: Connection): Frame[] {
-  let cached = inCache.get(conn);
-  if (!cached) inCache.set(conn, (cached = { upTo: 0, out: [] }));
-  const all = conn.frames;
-  for (let i = cached.upTo; i < all.length; i++) if (all[i].dir === 'in') cached.out.push(all[i]);
-  cached.upTo = all.length;
-  return cached.out;
-}
-
-const inCache = new WeakMap<Connection, { upTo: number; out: Frame[] }>();
 
 /** The skip of a stream check that found nothing it judges. */
 export function nothingToJudge(obs: Observation, what: string): Outcome {
   return skip(`no ${what} in the ${obs.observedMs} ms observed (raise --observe, or check the triggers)`);
-}
-
-/** The server messages of one connection of the run. */
-export interface Stream {
-  conn: Connection;
-  messages: Received[];
-}
-
-/**
- * Every connection of the run that received server messages (the observation first), once the
- * other checks are done: per-connection ordering rules hold on every connection, not only on the
- * observation (a lifecycle may be provoked by another check's request).
- */
-export async function streams(ctx: CheckContext): Promise<{ ok: true; streams: Stream[] } | { ok: false; outcome: Outcome }> {
-  const conns = await ctx.wireLog();
-  const out = conns.map((conn) => ({ conn, messages: received(ctx.spec, conn) })).filter((s) => s.messages.length > 0);
-  if (!out.length) return { ok: false, outcome: skip('no connection of the run received a server message') };
-  return { ok: true, streams: out };
 }
 
 /** An occurrence at a frame of a connection (named unless it is the observation). */
@@ -173,29 +108,39 @@ export function runWideBudget(ctx: CheckContext): number {
 }
 
 /**
- * The loop of a stream check over the observation: `judge` looks at one message, adds its
+ * A stream check over the observation: `judge` looks at each message as it arrives, adds its
  * findings, and says whether the message was one it judges. The outcome is the findings, or a
  * skip when nothing was judged.
  */
 export async function judgeObserved(ctx: CheckContext, what: string, judge: (m: Received, findings: Findings) => boolean): Promise<Outcome> {
-  const o = await observed(ctx);
-  if (!o.ok) return o.outcome;
-  const findings = new Findings();
+  const findings = ctx.findings();
   let judged = 0;
-  for (const m of o.messages) if (judge(m, findings)) judged++;
+  const o = await watchObserved(ctx, (_, messages) => {
+    for (const m of messages) if (judge(m, findings)) judged++;
+  });
+  if (!o.ok) return o.outcome;
   return judged ? verdictOf(findings.list()) : nothingToJudge(o.obs, what);
 }
 
+/** One rule on one connection: called with each of its server messages, says whether it judged it. */
+export type StreamJudge = (m: Received) => boolean;
+
 /**
- * The loop of an ordering check: `judge` applies one rule to one connection's messages, adds
- * its findings and returns how many messages it judged. Every rule runs on every connection of
- * the run; the outcome is the findings, or the skip `nothing` when no message was judged.
+ * An ordering check: every rule runs on every connection of the run, each message judged as it
+ * arrives. `start` sets up one rule on one connection (its state lives in the closure it returns,
+ * bounded by the document's own scopes). The outcome is the findings, or the skip `nothing` when
+ * no message was judged.
  */
-export async function judgeStreams<R>(ctx: CheckContext, rules: readonly R[], nothing: string, judge: (stream: Stream, rule: R, findings: Findings) => number): Promise<Outcome> {
-  const s = await streams(ctx);
-  if (!s.ok) return s.outcome;
-  const findings = new Findings();
+export async function judgeStreams<R>(ctx: CheckContext, rules: readonly R[], nothing: string, start: (conn: Connection, rule: R, findings: Findings) => StreamJudge): Promise<Outcome> {
+  const findings = ctx.findings();
+  const judges = new Map<Connection, StreamJudge[]>();
   let judged = 0;
-  for (const stream of s.streams) for (const rule of rules) judged += judge(stream, rule, findings);
+  await ctx.watchRun((_, messages, conn) => {
+    if (!messages.length) return;
+    let mine = judges.get(conn);
+    if (!mine) judges.set(conn, (mine = rules.map((r) => start(conn, r, findings))));
+    for (const m of messages) for (const judge of mine) if (judge(m)) judged++;
+  });
+  if (!judges.size) return skip('no connection of the run received a server message');
   return judged ? verdictOf(findings.list()) : skip(nothing);
 }

@@ -1,35 +1,66 @@
 // Aragora, "Initial Messages": "On connection, the server sends: `connection_info` (auth and client
 // metadata), `loop_list` (active loops/debates), `sync` for each cached loop state".
 // Control plane, "Connection Flow": "On connection, the server sends a `connected` event".
-import { Findings, at, defineCheck, initialMessagesFor, skip, verdictOf, basisOf, distinctBases } from '../../src/runner/index.js';
-import type { CheckContext, Findings as FindingsT } from '../../src/runner/index.js';
+import { at, defineCheck, initialMessagesFor, skip, verdictOf, basisOf, distinctBases } from '../../src/runner/index.js';
+import type { Findings as FindingsT, Received } from '../../src/runner/index.js';
 import type { InitialMessage } from '../../src/spec/extension.js';
-import type { Connection } from '../../src/transport/index.js';
-import { observed, received } from '../expect/index.js';
+import { received, watchObserved } from '../expect/index.js';
 
-/** Judges the first messages of a connection against the documented initial messages. */
-export function judgeInitial(findings: FindingsT, ctx: CheckContext, conn: Connection, openedMs: number, entries: InitialMessage[], address: string): void {
-  const { timeoutMs } = ctx.settings;
-  const messages = received(ctx.spec, conn);
-  const order = entries.map((e) => e.message).join(', then ');
-  let i = 0;
-  for (const m of messages) {
-    while (i < entries.length && entries[i].message !== m.name && entries[i].count === 'any') i++;
-    if (i >= entries.length) break;
-    const entry = entries[i];
-    if (entry.message === m.name) {
-      if (m.frame.at - openedMs > timeoutMs) {
-        findings.add(`late:${address}:${entry.message}`, { message: `${entry.message} came late at ${address}`, expected: `${entry.message} within ${timeoutMs} ms of the connection`, actual: `after ${Math.round(m.frame.at - openedMs)} ms` }, at(m.frame));
-      }
-      if ((entry.count ?? 'one') === 'one') i++;
-      continue;
-    }
-    findings.add(`order:${address}`, { message: `The initial messages at ${address} are not in the documented order`, expected: `${order} (next: ${entry.message})`, actual: `${m.name ?? 'an unnamed message'} instead` }, at(m.frame));
-    return;
+/** The most matched initial messages kept for the lateness judgement (a server may send many `count: any` ones). */
+const MAX_KEPT = 1000;
+
+/**
+ * Judges the first messages of a connection against the documented initial messages, one by
+ * one as they arrive (`next`), until the documented ones are over; `end` adds what is late or
+ * missing once the connection's open time is known.
+ */
+export class InitialMessages {
+  private i = 0;
+  private done = false;
+  private seen = 0;
+  private readonly matched: { entry: InitialMessage; m: Received }[] = [];
+  private readonly order: string;
+
+  constructor(
+    private readonly findings: FindingsT,
+    private readonly entries: InitialMessage[],
+    private readonly address: string,
+  ) {
+    this.order = entries.map((e) => e.message).join(', then ');
   }
-  for (const entry of entries.slice(i)) {
-    if ((entry.count ?? 'one') !== 'one') continue;
-    findings.add(`missing:${address}:${entry.message}`, { message: `${entry.message} was not sent on connection at ${address}`, expected: `${entry.message} within ${timeoutMs} ms of the connection`, actual: conn.isOpen() || messages.length ? `${messages.length} message(s), none of them ${entry.message}` : 'the connection closed first' });
+
+  next(m: Received): void {
+    if (this.done) return;
+    this.seen++;
+    const { entries } = this;
+    while (this.i < entries.length && entries[this.i].message !== m.name && entries[this.i].count === 'any') this.i++;
+    if (this.i >= entries.length) {
+      this.done = true;
+      return;
+    }
+    const entry = entries[this.i];
+    if (entry.message === m.name) {
+      if (this.matched.length < MAX_KEPT) this.matched.push({ entry, m });
+      if ((entry.count ?? 'one') === 'one') this.i++;
+      return;
+    }
+    this.findings.add(`order:${this.address}`, { message: `The initial messages at ${this.address} are not in the documented order`, expected: `${this.order} (next: ${entry.message})`, actual: `${m.name ?? 'an unnamed message'} instead` }, at(m.frame));
+    this.done = true;
+    this.i = -1;
+  }
+
+  /** The late and the missing ones: `openedMs` is when the connection opened, `open` whether it still is. */
+  end(openedMs: number, timeoutMs: number, open: boolean): void {
+    for (const { entry, m } of this.matched) {
+      if (m.frame.at - openedMs > timeoutMs) {
+        this.findings.add(`late:${this.address}:${entry.message}`, { message: `${entry.message} came late at ${this.address}`, expected: `${entry.message} within ${timeoutMs} ms of the connection`, actual: `after ${Math.round(m.frame.at - openedMs)} ms` }, at(m.frame));
+      }
+    }
+    if (this.i < 0) return;
+    for (const entry of this.entries.slice(this.i)) {
+      if ((entry.count ?? 'one') !== 'one') continue;
+      this.findings.add(`missing:${this.address}:${entry.message}`, { message: `${entry.message} was not sent on connection at ${this.address}`, expected: `${entry.message} within ${timeoutMs} ms of the connection`, actual: open || this.seen ? `${this.seen} message(s), none of them ${entry.message}` : 'the connection closed first' });
+    }
   }
 }
 
@@ -42,14 +73,17 @@ export default defineCheck({
   basis: (spec) => distinctBases((spec.ext.initialMessages ?? []).map((m, i) => basisOf(m, `x-wsconform.initialMessages[${i}]`))),
   appliesTo: (spec) => (spec.ext.initialMessages?.length ? true : 'the document lists no initial messages'),
   async run(ctx) {
-    const findings = new Findings();
-    const o = await observed(ctx);
-    if (!o.ok) return o.outcome;
+    const findings = ctx.findings();
     const primaryEntries = initialMessagesFor(ctx.spec, ctx.primary.address);
+    const primary = new InitialMessages(findings, primaryEntries, ctx.primary.address);
+    const o = await watchObserved(ctx, (_, messages) => {
+      for (const m of messages) primary.next(m);
+    });
+    if (!o.ok) return o.outcome;
     let judged = 0;
     if (primaryEntries.length) {
       const opened = await o.obs.conn.opened;
-      judgeInitial(findings, ctx, o.obs.conn, opened.ok ? opened.ms : 0, primaryEntries, ctx.primary.address);
+      primary.end(opened.ok ? opened.ms : 0, ctx.settings.timeoutMs, o.obs.conn.isOpen());
       judged++;
     }
     await Promise.all(
@@ -68,7 +102,9 @@ export default defineCheck({
             needed.delete(f.name);
             return !names.has(f.name) || (needed.size === 0 && !trailingAny);
           }, ctx.settings.timeoutMs);
-          judgeInitial(findings, ctx, conn, r.ms, entries, c.address);
+          const judge = new InitialMessages(findings, entries, c.address);
+          for (const m of received(ctx.spec, conn)) judge.next(m);
+          judge.end(r.ms, ctx.settings.timeoutMs, conn.isOpen());
           await conn.close();
           judged++;
         }),

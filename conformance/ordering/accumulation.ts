@@ -15,20 +15,20 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.accumulations?.length ? true : 'the document declares no accumulation'),
   budgetMs: runWideBudget,
   async run(ctx) {
-    return judgeStreams(ctx, ctx.spec.ext.accumulations!, 'no accumulation chunk on any connection of the run (check the triggers)', ({ conn, messages }, rule, findings) => {
-      let judged = 0;
+    return judgeStreams(ctx, ctx.spec.ext.accumulations!, 'no accumulation chunk on any connection of the run (check the triggers)', (conn, rule, findings) => {
       const basis = basisOf(rule, `x-wsconform.accumulations[${ctx.spec.ext.accumulations!.indexOf(rule)}]`);
       const resets = new Set(rule.resetOn ?? []);
       // `undefined` before the first chunk; `fresh` once a final or reset has been seen, so the
       // first chunk of a connection may join a stream mid-way but later ones may not.
       let acc: string | undefined;
       let fresh = false;
-      for (const m of messages) {
+      return (m) => {
+        let judged = false;
         if (m.name === rule.message) {
           const chunk = fieldAt(m.payload, rule.chunkField);
           const accumulated = fieldAt(m.payload, rule.accumulatedField);
-          if (typeof chunk !== 'string' || typeof accumulated !== 'string') continue;
-          judged++;
+          if (typeof chunk !== 'string' || typeof accumulated !== 'string') return false;
+          judged = true;
           const expected = (acc ?? '') + chunk;
           const joinedMidway = acc === undefined && !fresh && accumulated.endsWith(chunk);
           if (accumulated !== expected && !joinedMidway) {
@@ -38,7 +38,7 @@ export default defineCheck({
         } else if (rule.final && m.name === rule.final.message) {
           const full = fieldAt(m.payload, rule.final.field);
           if (acc !== undefined && typeof full === 'string') {
-            judged++;
+            judged = true;
             if (full !== acc) {
               findings.add(`${rule.id}:final`, { basis, message: `${rule.id}: ${rule.final.message}.${rule.final.field} differs from the last ${rule.accumulatedField}`, expected: preview(acc, 80), actual: preview(full, 80) }, msgAt(m, { path: `$.${rule.final.field}` }, conn));
             }
@@ -49,8 +49,8 @@ export default defineCheck({
           acc = undefined;
           fresh = true;
         }
-      }
-      return judged;
+        return judged;
+      };
     });
   },
 });

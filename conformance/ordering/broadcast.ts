@@ -4,6 +4,8 @@
 import { Findings, at, basisOf, defineCheck, skip, verdictOf } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
 import type { Connection } from '../../src/transport/index.js';
+import { messagesOf } from '../../src/runner/index.js';
+import { validatorFor } from '../../src/spec/validator.js';
 import { openOrSkip, received, type Received } from '../expect/index.js';
 
 /** Whether a message is a stream event the rule covers: not an initial message, not a reply, not a lifecycle packet. */
@@ -30,9 +32,28 @@ function broadcastable(spec: Spec): (m: Received) => boolean {
  * sent: no clock is involved. Returns how many events were judged.
  */
 function compare(spec: Spec, pair: [Connection, Connection], names: [string, string], starts: [number, number], findings: Findings): number {
+  return compareLists(spec, pair.map((c) => received(spec, c)) as [Received[], Received[]], pair, names, starts, findings);
+}
+
+/**
+ * Compares two observers (`--clients`), whose wire logs are bounded: their first frames with each
+ * other, and their most recent ones with each other (the frames in between were judged as they
+ * arrived by the other checks, and are no longer held).
+ */
+function compareObservers(spec: Spec, pair: [Connection, Connection], names: [string, string], findings: Findings): number {
+  const validator = validatorFor(spec);
+  const runs = pair.map((c) => c.frames.runs().map((run) => run.flatMap((f) => [...messagesOf(spec, validator, f)])));
+  const [a, b] = runs;
+  if (!a.length || !b.length) return 0;
+  let judged = compareLists(spec, [a[0], b[0]], pair, names, [0, 0], findings);
+  if (a.length > 1 && b.length > 1) judged += compareLists(spec, [a[a.length - 1], b[b.length - 1]], pair, names, [0, 0], findings);
+  return judged;
+}
+
+function compareLists(spec: Spec, lists: [Received[], Received[]], pair: [Connection, Connection], names: [string, string], starts: [number, number], findings: Findings): number {
   const covered = broadcastable(spec);
   const text = (m: Received) => JSON.stringify(m.value);
-  const all = pair.map((c) => received(spec, c).filter(covered));
+  const all = lists.map((l) => l.filter(covered));
   const seen = all.map((list) => new Set(list.map(text)));
   let judged = 0;
   all.forEach((list, i) => {
@@ -73,7 +94,7 @@ export default defineCheck({
     let judged = compare(ctx.spec, clients, ['client 1', 'client 2'], starts, findings);
     // With --clients, the observers listened through one window: each is compared with the observation.
     const obs = await ctx.observation();
-    for (const client of obs.clients ?? []) judged += compare(ctx.spec, [obs.conn, client], ['the observation', client.label], [0, 0], findings);
+    for (const client of obs.clients ?? []) judged += compareObservers(ctx.spec, [obs.conn, client], ['the observation', client.label], findings);
     if (!judged) return skip('the clients received no stream event in common while connected together (raise --observe, or check the triggers)');
     return verdictOf(findings.list());
   },

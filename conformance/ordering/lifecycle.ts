@@ -17,20 +17,18 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.lifecycles?.length ? true : 'the document declares no lifecycle'),
   budgetMs: runWideBudget,
   async run(ctx) {
-    return judgeStreams(ctx, ctx.spec.ext.lifecycles!, 'no lifecycle message on any connection of the run (check the triggers)', ({ conn, messages }, rule, findings) => {
-      let judged = 0;
+    return judgeStreams(ctx, ctx.spec.ext.lifecycles!, 'no lifecycle message on any connection of the run (check the triggers)', (conn, rule, findings) => {
       const basis = basisOf(rule, `x-wsconform.lifecycles[${ctx.spec.ext.lifecycles!.indexOf(rule)}]`);
       const state = new Map<string, State>();
       const during = new Set(rule.during ?? []);
       const ends = new Set(rule.end);
       const strict = rule.strictStart ?? false;
-      for (const m of messages) {
-        if (m.name === undefined || (m.name !== rule.start && !during.has(m.name) && !ends.has(m.name))) continue;
+      return (m) => {
+        if (m.name === undefined || (m.name !== rule.start && !during.has(m.name) && !ends.has(m.name))) return false;
         // A keyed lifecycle counts per key value; a message whose key fields are all absent, null or
         // empty belongs to no instance (an emitter not scoped to one) and is not judged.
         const values = (rule.key ?? []).map((k) => fieldAt(m.payload, k));
-        if (values.length && values.every((v) => v === undefined || v === null || v === '')) continue;
-        judged++;
+        if (values.length && values.every((v) => v === undefined || v === null || v === '')) return false;
         const key = values.map((v) => JSON.stringify(v ?? null)).join(', ');
         const keyText = rule.key?.length ? ` (${rule.key.join(', ')} = ${key})` : '';
         const st = state.get(key);
@@ -47,8 +45,8 @@ export default defineCheck({
           }
           if (st === undefined) state.set(key, 'open');
         }
-      }
-      return judged;
+        return true;
+      };
     });
   },
 });

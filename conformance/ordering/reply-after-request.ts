@@ -1,8 +1,8 @@
 // Kiwi, "Client Commands / Ping": "{"type": "ping"} — Response: {"event": "pong"}". A reply is an
 // answer: it has no reason to arrive before the request it answers.
-import { Findings, at, defineCheck, verdictOf, distinctBases } from '../../src/runner/index.js';
+import { at, defineCheck, verdictOf, distinctBases } from '../../src/runner/index.js';
 import type { Spec } from '../../src/spec/model.js';
-import { nothingToJudge, observed, replyBasis } from '../expect/index.js';
+import { nothingToJudge, watchObserved, replyBasis } from '../expect/index.js';
 
 /**
  * Server messages that are only ever replies, by the requests (among the document's triggers,
@@ -49,25 +49,24 @@ export default defineCheck({
   basis: (spec) => distinctBases([...new Set([...replyOnlyMessages(spec).values()].flat())].map((r) => replyBasis(spec, r))),
   appliesTo: (spec) => (replyOnlyMessages(spec).size ? true : 'no trigger of the document has a reply that is only ever a reply'),
   async run(ctx) {
-    const o = await observed(ctx);
-    if (!o.ok) return o.outcome;
     const requestsOf = replyOnlyMessages(ctx.spec);
     const sent = new Set<string>();
-    const findings = new Findings();
+    const findings = ctx.findings();
     let judged = 0;
-    for (const f of o.obs.conn.frames) {
-      if (f.name === undefined) continue;
+    const o = await watchObserved(ctx, (f) => {
+      if (f.name === undefined) return;
       if (f.dir === 'out') {
         sent.add(f.name);
-        continue;
+        return;
       }
       const requests = requestsOf.get(f.name);
-      if (!requests) continue;
+      if (!requests) return;
       judged++;
       if (!requests.some((r) => sent.has(r))) {
         findings.add(`early:${f.name}`, { message: `${f.name} arrived before its request`, expected: `${f.name} only after the client sent ${requests.join(' or ')}`, actual: `${f.name} with none of them sent yet` }, at(f));
       }
-    }
+    });
+    if (!o.ok) return o.outcome;
     if (!judged) return nothingToJudge(o.obs, 'reply-only message');
     return verdictOf(findings.list());
   },

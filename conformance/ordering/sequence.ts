@@ -14,21 +14,19 @@ export default defineCheck({
   appliesTo: (spec) => (spec.ext.sequences?.length ? true : 'the document declares no sequence field'),
   budgetMs: runWideBudget,
   async run(ctx) {
-    return judgeStreams(ctx, ctx.spec.ext.sequences!, 'no message of the run carried a sequence field', ({ conn, messages }, rule, findings) => {
-      let judged = 0;
+    return judgeStreams(ctx, ctx.spec.ext.sequences!, 'no message of the run carried a sequence field', (conn, rule, findings) => {
       const basis = basisOf(rule, `x-wsconform.sequences[${ctx.spec.ext.sequences!.indexOf(rule)}]`);
       const last = new Map<string, number>();
       const only = rule.messages ? new Set(rule.messages) : undefined;
       const per = rule.scope ? ` (per ${rule.scope})` : '';
-      for (const m of messages) {
-        if (only && (m.name === undefined || !only.has(m.name))) continue;
+      return (m) => {
+        if (only && (m.name === undefined || !only.has(m.name))) return false;
         const v = fieldAt(m.payload, rule.field);
-        if (typeof v !== 'number') continue;
+        if (typeof v !== 'number') return false;
         // A scoped sequence counts per scope value; a message whose scope field is absent, null
         // or empty belongs to no scope ("populated when relevant") and is not judged.
         const scopeValue = rule.scope ? fieldAt(m.payload, rule.scope) : undefined;
-        if (rule.scope && (scopeValue === undefined || scopeValue === null || scopeValue === '')) continue;
-        judged++;
+        if (rule.scope && (scopeValue === undefined || scopeValue === null || scopeValue === '')) return false;
         const scope = rule.scope ? JSON.stringify(scopeValue) : '';
         const where = rule.scope ? ` for ${rule.scope} ${scope}` : '';
         const prev = last.get(scope);
@@ -43,8 +41,8 @@ export default defineCheck({
         } else if (rule.order === 'consecutive' && v !== prev + 1) {
           findings.add(`${rule.field}:gap`, { basis, message: `${rule.field} skipped values${per}`, expected: `${prev + 1} after ${prev}`, actual: `${v} after ${prev}${where}` }, occurrence);
         }
-      }
-      return judged;
+        return true;
+      };
     });
   },
 });

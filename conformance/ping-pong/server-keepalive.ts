@@ -1,7 +1,7 @@
 // Coda, "Server Configuration": "ping_interval=20, # Ping interval (seconds)  ping_timeout=10,
 // # Ping timeout (seconds)".
 import { defineCheck, skip, verdictOf, basisOf } from '../../src/runner/index.js';
-import { judgeBeats, observed } from '../expect/index.js';
+import { Beats } from '../expect/index.js';
 
 export default defineCheck({
   id: 'ping-pong/server-keepalive',
@@ -18,12 +18,12 @@ export default defineCheck({
     const docTimeout = rule.timeoutMs ?? rule.intervalMs;
     const timeout = ctx.settings.keepaliveIntervalMs ? (docTimeout * ctx.settings.keepaliveIntervalMs) / rule.intervalMs : docTimeout;
     const window = Math.round(interval + Math.min(timeout, interval));
-    const obs = await ctx.observation();
+    const beats = new Beats(ctx.findings(), window, interval, 'a ping frame');
+    const watched = ctx.watchObservation((f) => f.dir === 'in' && f.type === 'ping' && beats.beat(f));
+    const obs = await watched;
     const opened = await obs.conn.opened;
     if (!opened.ok) return skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`);
     if (obs.observedMs < window) return skip(`--observe ${ctx.settings.observeMs} ms is shorter than the ping interval plus tolerance (${window} ms); raise --observe to judge it`);
-    const o = await observed(ctx);
-    const pings = o.ok ? o.frames.filter((f) => f.type === 'ping') : [];
-    return verdictOf(judgeBeats(pings, opened.ms, opened.ms + obs.observedMs, window, interval, 'a ping frame').list());
+    return verdictOf(beats.end(opened.ms, opened.ms + obs.observedMs).list());
   },
 });

@@ -1,7 +1,8 @@
 // Engine.IO protocol v4, "Heartbeat": "the server sends a ping packet every pingInterval ms, and
 // the client has pingTimeout ms to send a pong packet back."
 import { at, defineCheck, skip, verdictOf, TRANSPORT } from '../../src/runner/index.js';
-import { judgeBeats } from '../expect/index.js';
+import { Beats } from '../expect/index.js';
+import type { Frame } from '../../src/transport/index.js';
 
 export default defineCheck({
   id: 'ping-pong/socketio-heartbeat',
@@ -13,10 +14,23 @@ export default defineCheck({
   basis: () => [TRANSPORT.engineioHeartbeat],
   appliesTo: (spec) => (spec.transport === 'socket.io' ? true : 'not a Socket.IO protocol'),
   async run(ctx) {
-    const obs = await ctx.observation();
+    // The pings are judged as they come, against the interval of the open packet before them.
+    let open: Frame | undefined;
+    let beats: Beats | undefined;
+    const findings = ctx.findings();
+    const obs = await ctx.watchObservation((f) => {
+      if (f.dir !== 'in') return;
+      if (f.sio?.engine === 'open' && !open) {
+        open = f;
+        const hs = f.sio.data as { pingInterval?: unknown; pingTimeout?: unknown } | undefined;
+        if (typeof hs?.pingInterval === 'number' && hs.pingInterval > 0) {
+          const timeout = typeof hs.pingTimeout === 'number' ? hs.pingTimeout : hs.pingInterval;
+          beats = new Beats(findings, Math.round(hs.pingInterval + Math.min(timeout, hs.pingInterval)), hs.pingInterval, 'an Engine.IO ping');
+        }
+      } else if (f.sio?.engine === 'ping') beats?.beat(f);
+    });
     const opened = await obs.conn.opened;
     if (!opened.ok) return skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`);
-    const open = obs.conn.frames.find((f) => f.dir === 'in' && f.sio?.engine === 'open');
     const interval = opened.handshake?.pingInterval;
     if (typeof interval !== 'number' || interval <= 0) {
       return verdictOf([{ message: 'The Engine.IO handshake advertises no pingInterval', expected: 'pingInterval (ms) in the open packet', actual: JSON.stringify(opened.handshake ?? null), count: 1, occurrences: open ? [at(open)] : [] }]);
@@ -25,7 +39,7 @@ export default defineCheck({
     const window = Math.round(interval + Math.min(timeout, interval));
     if (obs.observedMs < window) return skip(`--observe ${ctx.settings.observeMs} ms is shorter than pingInterval plus tolerance (${window} ms); raise --observe to judge it`);
     const start = open?.at ?? opened.ms;
-    const pings = obs.conn.frames.filter((f) => f.dir === 'in' && f.sio?.engine === 'ping');
-    return verdictOf(judgeBeats(pings, start, opened.ms + obs.observedMs, window, interval, 'an Engine.IO ping').list());
+    if (!beats) throw new Error('the Engine.IO open packet was not seen by the observation');
+    return verdictOf(beats.end(start, opened.ms + obs.observedMs).list());
   },
 });

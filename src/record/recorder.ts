@@ -132,12 +132,12 @@ export async function record(options: RecordOptions): Promise<Recording> {
   let nonconforming = 0;
   let seen = 0;
   const progress = setInterval(() => {
-    for (; seen < conn.frames.length; seen++) {
-      const f = conn.frames[seen];
+    for (const f of conn.frames.slice(seen)) {
       if (f.dir !== 'in' || f.message === undefined) continue;
       messages++;
       if (!validator.validate(f.message, 'receive').valid) nonconforming++;
     }
+    seen = conn.frames.length;
     options.onMessage?.(messages, nonconforming);
   }, 250);
   let stop: ReturnType<typeof setTimeout> | undefined;
@@ -156,7 +156,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
   for (const t of timers) clearTimeout(t);
   clearInterval(progress);
   if (!closedEarly) await conn.close();
-  return buildFixture(options, conn.frames, opened.ms, closedEarly ? `${closedEarly.by} (code ${closedEarly.code})` : undefined);
+  return buildFixture(options, [...conn.frames], opened.ms, closedEarly ? `${closedEarly.by} (code ${closedEarly.code})` : undefined);
 }
 
 /** Turns a wire log into fixture text (exported for tests). */

@@ -17,6 +17,18 @@ export function summaryLine(s: Summary): string {
   return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.nonStrict} non-strict, ${s.errors} errors`;
 }
 
+/**
+ * The observation in one line: the frames it judged, those its wire log still holds (the rest
+ * were judged as they arrived), and how long the runner's event loop was held up: a server that
+ * sends faster than the runner judges is slowed by TCP flow control, and the lag says by how much.
+ */
+export function observationLine(o: NonNullable<RunReport['observation']>): string {
+  const rate = o.observedMs ? ` (${Math.round((o.serverFrames * 1000) / o.observedMs).toLocaleString('en-US')}/s)` : '';
+  const kept = o.framesKept !== undefined && o.framesKept < o.serverFrames ? `; its wire log holds ${o.framesKept.toLocaleString('en-US')} frames (the first, the last and the evidence)` : '';
+  const lag = o.loopDelayMs && o.loopDelayMs.max >= 100 ? `; the runner fell behind by up to ${Math.round(o.loopDelayMs.max)} ms (event-loop delay; p50 ${o.loopDelayMs.p50} ms)` : '';
+  return `observation: ${o.serverFrames.toLocaleString('en-US')} server frames judged in ${(o.observedMs / 1000).toFixed(1)} s${rate}${kept}${lag}`;
+}
+
 /** The --clients summary: how many observed, and their ping → pong latencies (the spread across clients, and the slowest). */
 export function clientLines(c: NonNullable<RunReport['clients']>): string[] {
   const timed = c.latency.filter((l) => l.p50Ms !== undefined);
@@ -82,7 +94,7 @@ export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
       out.write(`  ${run.checks.length} checks, timeout ${run.timeoutMs} ms, observe ${run.observeMs} ms${run.strict ? ', strict' : ''}\n\n`);
     },
     onProgress(p) {
-      out.write(`  … observing: ${(p.elapsedMs / 1000).toFixed(0)} s of ${(p.observeMs / 1000).toFixed(0)} s, ${p.frames.toLocaleString('en-US')} server frames (${p.perSecond.toLocaleString('en-US')}/s)\n`);
+      out.write(`  … observing: ${(p.elapsedMs / 1000).toFixed(0)} s of ${(p.observeMs / 1000).toFixed(0)} s, ${p.frames.toLocaleString('en-US')} server frames judged (${p.perSecond.toLocaleString('en-US')}/s), ${p.deviations.toLocaleString('en-US')} deviation${p.deviations === 1 ? '' : 's'} so far\n`);
     },
     onCheckResult(r) {
       const time = `${r.durationMs} ms`.padStart(8);
@@ -98,6 +110,7 @@ export const pretty: ReporterFactory = (out: ReporterOutput): Reporter => {
       if (report.baseline) out.write(baselineLines(report.baseline).join('\n') + '\n\n');
       if (report.coverage) out.write(coverageLines(report.coverage).join('\n') + '\n\n');
       if (report.clients) out.write(clientLines(report.clients).join('\n') + '\n\n');
+      if (report.observation) out.write(observationLine(report.observation) + '\n\n');
       for (const p of report.problems ?? []) out.write(colour('31', `RUN FAILED: ${p}`) + '\n');
       out.write(`${summaryLine(report.summary)} (${report.durationMs} ms)\n`);
     },

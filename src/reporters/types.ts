@@ -20,6 +20,8 @@ export interface ObservationProgress {
   frames: number;
   /** Server frames per second over the last interval. */
   perSecond: number;
+  /** Deviations the stream checks have recorded so far (every occurrence, all kinds). */
+  deviations: number;
 }
 
 /** Hooks of a reporter, each optional. Results arrive in registry order. */

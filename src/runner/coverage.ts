@@ -4,8 +4,6 @@
  * with the documented name each most likely stands for ("`TTS_ENDED`: did you mean `TTS_FINISHED`?").
  */
 import type { Spec } from '../spec/model.js';
-import type { Validator } from '../spec/validator.js';
-import type { Connection } from '../transport/types.js';
 
 /** What the report says about coverage. */
 export interface Coverage {
@@ -18,31 +16,8 @@ export interface Coverage {
   undocumented: { name: string; count: number; didYouMean?: string }[];
 }
 
-/** Every server message name received on the connections (batched events one by one). */
-export function receivedNames(spec: Spec, validator: Validator, conns: readonly Connection[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (n: string | undefined) => n !== undefined && counts.set(n, (counts.get(n) ?? 0) + 1);
-  const lifecycle: Record<string, string> = { CONNECT: 'connect', CONNECT_ERROR: 'connect_error', DISCONNECT: 'disconnect' };
-  const lifecycleNames = new Set(spec.ext.lifecycle ?? []);
-  for (const conn of conns) {
-    for (const f of conn.frames) {
-      if (f.dir !== 'in' || f.type !== 'text') continue;
-      if (spec.transport === 'socket.io') {
-        const p = f.sio?.packet;
-        if (p === 'EVENT' || p === 'BINARY_EVENT') add(f.name);
-        else if (p && lifecycle[p] && lifecycleNames.has(lifecycle[p])) add(lifecycle[p]);
-      } else if (Array.isArray(f.message) && spec.ext.shape !== 'array') {
-        // A batch: each element is a message (a document with shape: array frames one message as an array).
-        for (const m of f.message) add(validator.nameOf(m, 'receive'));
-      } else add(f.name);
-    }
-  }
-  return counts;
-}
-
-/** The coverage of a run over its connections. */
-export function coverageOf(spec: Spec, validator: Validator, conns: readonly Connection[]): Coverage {
-  const counts = receivedNames(spec, validator, conns);
+/** The coverage of a run, from the names of the server messages it received (with their counts). */
+export function coverageOf(spec: Spec, counts: ReadonlyMap<string, number>): Coverage {
   const documented = [...new Set(spec.messages.filter((m) => m.direction === 'receive').map((m) => m.name))];
   const neverSeen = documented
     .filter((n) => !counts.has(n))

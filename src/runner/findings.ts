@@ -39,21 +39,64 @@ export function at(frame: Frame | undefined, extra: Omit<Occurrence, 'frameIndex
   return frame ? { frameIndex: frame.index, frame: frameEvidence(frame), ...extra } : { ...extra };
 }
 
-/** Collects findings, grouping them by a key that names the kind of deviation. */
+/** How many kinds of deviation a check lists; the rest are counted in one more finding. */
+export const MAX_KINDS = 100;
+
+/** What a run's findings tell it: an occurrence kept as evidence, a deviation counted. */
+export interface FindingsHooks {
+  onKeep?(occurrence: Occurrence): void;
+  onAdd?(): void;
+}
+
+/**
+ * Collects findings, grouping them by a key that names the kind of deviation. Its memory is
+ * bounded however long a stream runs: per kind, a count and the first occurrences; beyond
+ * MAX_KINDS kinds, one finding counts the rest ("… and N more").
+ */
 export class Findings {
   private readonly byKey = new Map<string, Finding>();
+  private overflow?: { finding: Finding; kinds: Set<string> | number };
+
+  constructor(private readonly hooks: FindingsHooks = {}) {}
 
   /** Records one occurrence of a kind of deviation; the first call of a key sets its texts. */
   add(key: string, texts: { message: string; expected: string; actual: string; basis?: Basis }, occurrence?: Occurrence): this {
+    this.hooks.onAdd?.();
     let f = this.byKey.get(key);
+    if (!f && this.byKey.size >= MAX_KINDS) {
+      this.overflowed(key, texts, occurrence);
+      return this;
+    }
     if (!f) {
       f = { message: texts.message, expected: texts.expected, actual: texts.actual, count: 0, occurrences: [] };
       if (texts.basis) f.basis = texts.basis;
       this.byKey.set(key, f);
     }
     f.count++;
-    if (occurrence && f.occurrences.length < MAX_OCCURRENCES) f.occurrences.push(occurrence);
+    if (occurrence && f.occurrences.length < MAX_OCCURRENCES) this.keep(f, occurrence);
     return this;
+  }
+
+  private keep(f: Finding, occurrence: Occurrence): void {
+    f.occurrences.push(occurrence);
+    this.hooks.onKeep?.(occurrence);
+  }
+
+  /** A deviation of a kind beyond MAX_KINDS: counted, with the first one's texts as its example. */
+  private overflowed(key: string, texts: { message: string; expected: string; actual: string; basis?: Basis }, occurrence?: Occurrence): void {
+    if (!this.overflow) {
+      const finding: Finding = { message: '', expected: texts.expected, actual: `first of them: ${texts.message} (${texts.actual})`, count: 0, occurrences: [] };
+      if (texts.basis) finding.basis = texts.basis;
+      this.overflow = { finding, kinds: new Set() };
+    }
+    const o = this.overflow;
+    o.finding.count++;
+    // The distinct kinds are counted up to a bound; beyond it the count says "at least".
+    if (typeof o.kinds !== 'number') {
+      o.kinds.add(key);
+      if (o.kinds.size >= 10_000) o.kinds = o.kinds.size;
+    }
+    if (occurrence && o.finding.occurrences.length < MAX_OCCURRENCES) this.keep(o.finding, occurrence);
   }
 
   /** Whether nothing was recorded. */
@@ -61,8 +104,14 @@ export class Findings {
     return this.byKey.size === 0;
   }
 
-  /** The findings, in the order their kinds were first seen. */
+  /** The findings, in the order their kinds were first seen (then the count of the kinds beyond MAX_KINDS). */
   list(): Finding[] {
-    return [...this.byKey.values()];
+    const out = [...this.byKey.values()];
+    if (this.overflow) {
+      const { finding, kinds } = this.overflow;
+      const n = typeof kinds === 'number' ? `at least ${kinds}` : String(kinds.size);
+      out.push({ ...finding, message: `… and ${finding.count} more deviations of ${n} other kinds (a check lists at most ${MAX_KINDS} kinds)` });
+    }
+    return out;
   }
 }

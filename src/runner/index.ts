@@ -3,7 +3,8 @@ export { baselineOf, baselineStatus, BaselineError, compareBaseline, readBaselin
 export { basisOf, distinctBases, levelOf, renderBasis, TRANSPORT } from './basis.js';
 export { coverageOf, nearestName, type Coverage } from './coverage.js';
 export { defineCheck, NotJudged, pass, skip, verdictOf } from './define-check.js';
-export { Findings, at, frameEvidence, MAX_OCCURRENCES } from './findings.js';
+export { Findings, at, frameEvidence, MAX_KINDS, MAX_OCCURRENCES, type FindingsHooks } from './findings.js';
+export { StreamHub, messagesOf, type MessageTap, type Received, type Role } from './stream.js';
 export { fieldAt, hasField, named, namedByShape, outgoing, payloadOf, triggerPayload } from './messages.js';
 export { initialMessagesFor } from './observation.js';
 export { messagePath, openingMessage, performOpening, serverPingAnswer, withField, withPayloadField } from './opening.js';

@@ -5,7 +5,8 @@
  * one that closes with 1013 (Try Again Later) or 4029 (too many requests) marks the connection
  * rate-limited, and the runner reports the checks that used it as `error`, never as a failure.
  */
-import type { CloseInfo, Connection, Frame, OpenResult } from '../transport/types.js';
+import { EMPTY_LOG, type FrameView, type LogBounds } from '../transport/log.js';
+import type { CloseInfo, Connection, Frame, FrameTap, OpenResult } from '../transport/types.js';
 
 /** Close codes that mean "too many connections, try later" (RFC 6455 §7.4.1 1013; 4029 by convention, after HTTP 429). */
 export const TRY_LATER_CODES = new Set([1013, 4029]);
@@ -43,8 +44,6 @@ export class Slots {
   }
 }
 
-const NO_FRAMES: readonly Frame[] = Object.freeze([]);
-
 /**
  * A connection that opens once a slot is free, retries an upgrade answered with HTTP 429, and
  * rewrites every message it sends with `personalize` (per-connection values). Until it opens it
@@ -57,6 +56,9 @@ export class PooledConnection implements Connection {
   rateLimited?: string;
   private inner?: Connection;
   private cancelled = false;
+  /** Taps and bounds given before the connection exists: each attempt gets them. */
+  private taps: FrameTap[] = [];
+  private bounds?: LogBounds;
   private resolveClosed!: (c: CloseInfo) => void;
 
   constructor(
@@ -88,6 +90,10 @@ export class PooledConnection implements Connection {
           return { ok: false, ms: 0, kind: 'not-tried', detail: why };
         }
         const conn = open();
+        conn.tap((f) => {
+          for (const t of this.taps) t(f);
+        });
+        if (this.bounds) conn.boundLog(this.bounds);
         this.inner = conn;
         let result = await conn.opened;
         if (result.ok && afterOpen) {
@@ -117,8 +123,22 @@ export class PooledConnection implements Connection {
     })();
   }
 
-  get frames(): readonly Frame[] {
-    return this.inner?.frames ?? NO_FRAMES;
+  get frames(): FrameView {
+    return this.inner?.frames ?? EMPTY_LOG;
+  }
+
+  tap(listener: FrameTap): () => void {
+    this.taps = [...this.taps, listener];
+    return () => (this.taps = this.taps.filter((t) => t !== listener));
+  }
+
+  boundLog(bounds: LogBounds): void {
+    this.bounds = bounds;
+    this.inner?.boundLog(bounds);
+  }
+
+  pin(index: number, radius?: number): void {
+    this.inner?.pin(index, radius);
   }
 
   isOpen(): boolean {

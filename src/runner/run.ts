@@ -16,7 +16,10 @@ import type { Connection } from '../transport/types.js';
 import { baselineStatus, type BaselineOption } from './baseline.js';
 import { levelOf, renderBasis, type Basis } from './basis.js';
 import { NotJudged } from './define-check.js';
-import { coverageOf, receivedNames, type Coverage } from './coverage.js';
+import { coverageOf, type Coverage } from './coverage.js';
+import { Findings } from './findings.js';
+import { StreamHub } from './stream.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { initialMessagesFor, observe } from './observation.js';
 import { redactDeep, redactor } from './redact.js';
 import { selectChecks } from './select.js';
@@ -110,7 +113,7 @@ export function withBasis(f: Finding, bases: readonly Basis[]): Finding {
  * refused, a stream that showed no event beyond initial messages and pongs, and (when required)
  * documented messages never seen.
  */
-async function runProblems(spec: Spec, validator: Validator, primary: ChannelTarget, obs: Observation | undefined, coverage: Coverage, run: { interrupted: boolean; requireCoverage: boolean; token?: string }): Promise<string[]> {
+async function runProblems(spec: Spec, hub: StreamHub, primary: ChannelTarget, obs: Observation | undefined, coverage: Coverage, run: { interrupted: boolean; requireCoverage: boolean; token?: string }): Promise<string[]> {
   const problems: string[] = [];
   if (run.interrupted) problems.push('interrupted by a signal: the checks still running were stopped and are reported as errors');
   if (obs) {
@@ -120,7 +123,7 @@ async function runProblems(spec: Spec, validator: Validator, primary: ChannelTar
       problems.push(`the server at ${primary.url} did not accept the observation connection (${opened.detail})${refused && !run.token ? '; give --token' : ''}`);
     } else {
       const quiet = new Set([...initialMessagesFor(spec, primary.address).map((m) => m.message), ...(spec.ext.keepalive?.appPing ? [spec.ext.keepalive.appPing.pong] : [])]);
-      const names = receivedNames(spec, validator, [obs.conn]);
+      const names = hub.names([obs.conn]);
       const events = [...names].filter(([n]) => !quiet.has(n)).reduce((sum, [, c]) => sum + c, 0);
       if (!events) {
         const only = names.size ? ` (only ${[...names.keys()].join(', ')})` : '';
@@ -213,6 +216,8 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const spec4report = { id: spec.id, title: spec.title, version: spec.version, file: spec.file };
   const nameOf = (m: unknown, d: 'receive' | 'send') => validator.nameOf(m, d);
   const pingAnswer = serverPingAnswer(spec);
+  // Every frame of every connection passes through the hub once, to the stream checks watching it.
+  const hub = new StreamHub(spec, validator, options.contextFrames ?? 0);
 
   // Every connection of a check waits for one of the slots; the observation has its own, so a
   // check that waits for the observation while holding a slot can never starve it.
@@ -277,11 +282,14 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       });
     }
     allConnections.push(conn);
+    hub.add(conn, options.label === 'observation' ? 'observation' : options.label.startsWith('client-') ? 'observer' : 'check');
     return conn;
   };
 
   let observation: Promise<Observation> | undefined;
-  const getObservation = () => (observation ??= withProgress(observe({ spec, settings, primary, connect: openFor, sleep: (ms) => abortableSleep(ms, runAbort.signal) })));
+  // How long the event loop was held up while observing: a runner that could not keep up says so.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const getObservation = () => (observation ??= timedObservation(withProgress(observe({ spec, settings, primary, connect: openFor, sleep: (ms) => abortableSleep(ms, runAbort.signal) }))));
   // A long observation says how far it is, every few seconds, so a run of minutes is not silent.
   const withProgress = (running: Promise<Observation>): Promise<Observation> => {
     const every = options.progressEveryMs ?? PROGRESS_EVERY_MS;
@@ -292,14 +300,17 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       const conn = observationConn;
       if (!conn) return;
       const now = performance.now();
-      let frames = 0;
-      for (const f of conn.frames) if (f.dir === 'in') frames++;
-      const progress = { elapsedMs: Math.round(now - t0), observeMs: settings.observeMs, frames, perSecond: Math.round(((frames - last.frames) * 1000) / Math.max(1, now - last.at)) };
+      const frames = hub.serverFrames(conn);
+      const progress = { elapsedMs: Math.round(now - t0), observeMs: settings.observeMs, frames, deviations: hub.deviations, perSecond: Math.round(((frames - last.frames) * 1000) / Math.max(1, now - last.at)) };
       last = { at: now, frames };
       for (const rep of reporters) void rep.onProgress?.(progress);
     }, every);
     timer.unref?.();
     return running.finally(() => clearInterval(timer));
+  };
+  const timedObservation = (running: Promise<Observation>): Promise<Observation> => {
+    loopDelay.enable();
+    return running.finally(() => loopDelay.disable());
   };
 
   const finished = checks.map(() => deferred<void>());
@@ -339,7 +350,10 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     const base = { id: check.id, category: check.category, level: check.level, description: check.description, requirement: check.requirement, basis: bases, quote: bases.map(renderBasis).join(' · ') };
     const done = (verdict: Verdict, extra: Partial<CheckResult> = {}): CheckResult => ({ ...base, verdict, durationMs: Math.round(performance.now() - c0), findings: [], ...extra });
     const applies = check.appliesTo(spec);
-    if (applies !== true) return done('skip', { reason: applies });
+    if (applies !== true) {
+      started();
+      return done('skip', { reason: applies });
+    }
     const abort = new AbortController();
     setMaxListeners(0, abort.signal);
     const onRunAbort = () => abort.abort();
@@ -358,7 +372,20 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
         own.push(conn);
         return conn;
       },
-      wireLog: async () => {
+      wireLog,
+      watchObservation: (tap) => {
+        hub.watch('observation', tap);
+        return getObservation();
+      },
+      watchRun: (tap) => {
+        hub.watch('run', tap);
+        return wireLog();
+      },
+      findings: () => new Findings({ onKeep: (o) => hub.pin(o), onAdd: () => hub.deviations++ }),
+      sleep: (ms) => abortableSleep(ms, abort.signal),
+      signal: abort.signal,
+    };
+    async function wireLog(): Promise<Connection[]> {
         // Waits for the checks that have not asked for the wire log themselves: two such checks
         // never wait for each other (the later caller does not wait for the earlier one).
         readsWireLog.add(i);
@@ -366,10 +393,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
         // The observation is part of every run's wire log, even when no stream check asked for it.
         await getObservation().catch(() => undefined);
         return [...allConnections];
-      },
-      sleep: (ms) => abortableSleep(ms, abort.signal),
-      signal: abort.signal,
-    };
+    }
     const budget = check.budgetMs?.(ctx) ?? defaultBudget;
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<'overrun'>((resolve) => {
@@ -377,7 +401,10 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       abort.signal.addEventListener('abort', () => resolve('overrun'), { once: true });
     });
     try {
-      const outcome = await Promise.race([check.run(ctx), overrun]);
+      const running = check.run(ctx);
+      // The check has reached its first await: its stream watching, if any, is in place.
+      started();
+      const outcome = await Promise.race([running, overrun]);
       // A server that said "try later" was not judged: the check could not verify its requirement.
       const limited = own.find((c) => c instanceof PooledConnection && c.rateLimited) as PooledConnection | undefined;
       if (limited) return done('error', { reason: `rate-limited: ${limited.rateLimited} (${limited.label}); lower --max-connections or run again later` });
@@ -402,6 +429,12 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
       await Promise.all(own.map((c) => c.close()));
     }
   };
+
+  // Once every check has begun (and so is watching what it watches), the observers' logs are bounded.
+  let notStarted = checks.length;
+  function started() {
+    if (--notStarted === 0) hub.seal();
+  }
 
   const budgets = checks.map((c) => c.budgetMs?.({ spec, validator, settings, primary, channels } as CheckContext) ?? defaultBudget);
   const globalMs = options.globalTimeoutMs ?? Math.max(defaultBudget, ...budgets) + settings.timeoutMs + 2000;
@@ -433,8 +466,8 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   await Promise.all(allConnections.map((c) => c.close()));
 
   const final = results as CheckResult[];
-  const coverage = coverageOf(spec, validator, allConnections);
-  const problems = await runProblems(spec, validator, primary, obs, coverage, { interrupted, requireCoverage: !!options.requireCoverage, token: settings.token });
+  const coverage = coverageOf(spec, hub.names());
+  const problems = await runProblems(spec, hub, primary, obs, coverage, { interrupted, requireCoverage: !!options.requireCoverage, token: settings.token });
   const report: RunReport = {
     tool: { name: 'wsconform', version: VERSION },
     spec: spec4report,
@@ -446,10 +479,18 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     coverage,
     problems: problems.map(redact),
     ...(interrupted ? { interrupted: true } : {}),
-    ...(obs ? { observation: { observedMs: obs.observedMs, serverFrames: obs.conn.frames.reduce((n, f) => n + (f.dir === 'in' ? 1 : 0), 0) } } : {}),
+    ...(obs ? { observation: observationFigures(obs, hub, loopDelay) } : {}),
     ...(settings.clients ? { clients: { count: settings.clients, latency: obs?.latency ?? [] } } : {}),
   };
   if (options.baseline) report.baseline = redactDeep(baselineStatus(report, options.baseline), redact);
   for (const rep of reporters) await rep.onRunEnd?.(report);
   return report;
+}
+
+/** What the report says of the observation: its window, the frames it judged and kept, how far the runner fell behind. */
+function observationFigures(obs: Observation, hub: StreamHub, loopDelay: import('node:perf_hooks').IntervalHistogram): NonNullable<RunReport['observation']> {
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const figures: NonNullable<RunReport['observation']> = { observedMs: obs.observedMs, serverFrames: hub.serverFrames(obs.conn), framesKept: obs.conn.frames.length - obs.conn.frames.dropped };
+  if (loopDelay.count) figures.loopDelayMs = { p50: ms(loopDelay.percentile(50)), max: ms(loopDelay.max) };
+  return figures;
 }

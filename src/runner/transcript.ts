@@ -16,7 +16,7 @@ function holderOf(o: Occurrence, connections: readonly Connection[]): Connection
   if (o.frameIndex === undefined) return undefined;
   if (o.connection) return connections.find((c) => c.label === o.connection);
   return connections.find((c) => {
-    const f = c.frames[o.frameIndex!];
+    const f = c.frames.get(o.frameIndex!);
     return f !== undefined && frameEvidence(f) === o.frame;
   });
 }

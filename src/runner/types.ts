@@ -176,6 +176,17 @@ export interface CheckContext {
    * read the wire log themselves).
    */
   wireLog(): Promise<Connection[]>;
+  /**
+   * Judges the observation as it arrives: `tap` gets every frame of the observation connection
+   * (both directions, in order) with the server messages it carries, first those already recorded;
+   * resolves with the observation once its window is over. Call it before the check's first
+   * await: the observation's wire log is bounded, and a frame it has dropped is not replayed.
+   */
+  watchObservation(tap: import('./stream.js').MessageTap): Promise<Observation>;
+  /** The same for every connection of the run as it opens; resolves as `wireLog` does. */
+  watchRun(tap: import('./stream.js').MessageTap): Promise<Connection[]>;
+  /** A findings collector whose kept occurrences stay in the bounded wire logs (with their transcripts). */
+  findings(): import('./findings.js').Findings;
   /** Waits; resolves early when the check is aborted. */
   sleep(ms: number): Promise<void>;
   /** Aborted when the check's budget or the run's global timeout runs out. */
@@ -226,7 +237,7 @@ export interface RunReport {
   /** How the failures compare with a baseline (only with `--baseline`). */
   baseline?: BaselineStatus;
   /** The observation connection: how long it listened, and how many server frames it took in. */
-  observation?: { observedMs: number; serverFrames: number };
+  observation?: { observedMs: number; serverFrames: number; framesKept?: number; loopDelayMs?: { p50: number; max: number } };
   /** With `--clients N`: how many clients observed, and each one's ping → pong latency. */
   clients?: { count: number; latency: ClientLatency[] };
 }

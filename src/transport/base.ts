@@ -1,6 +1,7 @@
 /** The parts every connection shares: the wire log, the open/close promises, waiting for frames. */
 import { WebSocket } from 'ws';
-import type { CloseInfo, Connection, ConnectOptions, Frame, OpenResult } from './types.js';
+import { FrameLog, type LogBounds } from './log.js';
+import type { CloseInfo, Connection, ConnectOptions, Frame, FrameTap, OpenResult } from './types.js';
 
 /** The client's default frame limit: larger frames are refused rather than buffered. */
 export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -11,7 +12,7 @@ type Waiter = (frame: Frame | null) => void;
 export abstract class BaseConnection implements Connection {
   readonly label: string;
   readonly url: string;
-  readonly frames: Frame[] = [];
+  readonly frames = new FrameLog();
   readonly opened: Promise<OpenResult>;
   readonly closed: Promise<CloseInfo>;
   protected readonly start = performance.now();
@@ -24,6 +25,7 @@ export abstract class BaseConnection implements Connection {
   private closeInfo?: CloseInfo;
   private clientClosing = false;
   private waiters = new Set<Waiter>();
+  private taps: FrameTap[] = [];
 
   constructor(options: ConnectOptions) {
     this.label = options.label ?? 'connection';
@@ -67,8 +69,9 @@ export abstract class BaseConnection implements Connection {
 
   private push(frame: Frame): Frame {
     this.frames.push(frame);
-    // A waiter may remove itself when it matches: iterate over a copy, but only when there are waiters.
-    if (this.waiters.size) for (const w of [...this.waiters]) w(frame);
+    for (let i = 0; i < this.taps.length; i++) this.taps[i](frame);
+    // A waiter that matches removes itself: deleting the current entry of a Set is safe while iterating it.
+    if (this.waiters.size) for (const w of this.waiters) w(frame);
     if (this.answer && frame.dir === 'in' && frame.name !== undefined) {
       const reply = this.answer(frame);
       if (reply !== undefined && this.isOpen()) this.send(reply);
@@ -115,6 +118,19 @@ export abstract class BaseConnection implements Connection {
     });
   }
 
+  tap(listener: FrameTap): () => void {
+    this.taps = [...this.taps, listener];
+    return () => (this.taps = this.taps.filter((t) => t !== listener));
+  }
+
+  boundLog(bounds: LogBounds): void {
+    this.frames.bound(bounds);
+  }
+
+  pin(index: number, radius = 0): void {
+    this.frames.pin(index, radius);
+  }
+
   isOpen(): boolean {
     return !this.closeInfo && this.ws?.readyState === WebSocket.OPEN;
   }
@@ -136,7 +152,8 @@ export abstract class BaseConnection implements Connection {
   }
 
   waitFor(match: (frame: Frame) => boolean, timeoutMs: number, from = 0): Promise<Frame | null> {
-    for (let i = from; i < this.frames.length; i++) if (match(this.frames[i])) return Promise.resolve(this.frames[i]);
+    const held = this.frames.find(match, from);
+    if (held) return Promise.resolve(held);
     if (this.closeInfo) return Promise.resolve(null);
     return new Promise((resolve) => {
       const done = (f: Frame | null) => {

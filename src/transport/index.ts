@@ -7,6 +7,7 @@ export type * from './types.js';
 export { probe, type ProbeResult } from './probe.js';
 export { decodeEnginePacket, engineUrl } from './socketio.js';
 export { DEFAULT_MAX_PAYLOAD } from './base.js';
+export { FrameLog, EMPTY_LOG, OBSERVER_BOUNDS, type FrameView, type LogBounds } from './log.js';
 
 /** Opens a connection of the given transport; the attempt starts at once. */
 export function connect(transport: 'websocket' | 'socket.io', options: ConnectOptions): Connection {

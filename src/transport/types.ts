@@ -3,6 +3,8 @@
  * directions, in order) and small waiting primitives. WebSocket and Socket.IO implement it.
  */
 
+import type { FrameView, LogBounds } from './log.js';
+
 /** What kind of wire event a frame is. `error` records a protocol error the client detected. */
 export type FrameType = 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'error';
 
@@ -119,12 +121,15 @@ export interface ConnectOptions {
   answer?: (frame: Frame) => unknown;
 }
 
+/** Called with every frame of a connection as it is recorded, in order. */
+export type FrameTap = (frame: Frame) => void;
+
 /** A connection to the server under test. */
 export interface Connection {
   readonly label: string;
   readonly url: string;
-  /** The wire log so far. */
-  readonly frames: readonly Frame[];
+  /** The wire log so far (a bounded log holds only part of it: see `boundLog`). */
+  readonly frames: FrameView;
   /** Resolves once, when the connection is open or has failed to open. */
   readonly opened: Promise<OpenResult>;
   /** Resolves once, when the connection is closed (whoever closed it). */
@@ -142,6 +147,12 @@ export interface Connection {
    * the connection is closed without a match.
    */
   waitFor(match: (frame: Frame) => boolean, timeoutMs: number, from?: number): Promise<Frame | null>;
+  /** Calls `listener` with every frame recorded from now on; returns the function that stops it. */
+  tap(listener: FrameTap): () => void;
+  /** From now on the wire log keeps only its head, its recent frames and the pinned ones. */
+  boundLog(bounds: LogBounds): void;
+  /** Keeps frames `index - radius` … `index + radius` in a bounded log (evidence). */
+  pin(index: number, radius?: number): void;
   /** Closes the connection (a close frame, then a hard stop); resolves when closed. */
   close(): Promise<CloseInfo>;
 }
