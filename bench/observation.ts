@@ -1,12 +1,12 @@
 /**
- * Observation throughput: events/s that the runner's observation path receives and validates
- * (the transport's WebSocket connection with its wire log and the spec's names, then every
- * message validated as the envelope/schema check does), from a bare `ws` server in a child
+ * Observation throughput: events/s that the runner's observation path receives and judges (the
+ * transport's WebSocket connection with its bounded wire log and the spec's names, the run's
+ * stream hub, and a watching check that validates every message as envelope/schema does), from a bare `ws` server in a child
  * process blasting pre-serialised valid kiwi frames (socket corked per batch, so that the
  * server is not the bottleneck), divided by a bare `ws` client's receive rate from the same
  * server.
  */
-import { received } from '../conformance/expect/received.js';
+import { StreamHub } from '../src/runner/stream.js';
 import { loadSpec } from '../src/spec/load.js';
 import { validatorFor } from '../src/spec/validator.js';
 import { connect } from '../src/transport/index.js';
@@ -25,10 +25,23 @@ export async function benchObservation(): Promise<BenchResult[]> {
   const closing: Promise<unknown>[] = [];
   let invalid = 0;
   const observe = async () => {
+    const hub = new StreamHub(spec, validator, 0);
     const conn = connect('websocket', { url, timeoutMs: 10_000, nameOf, label: 'observation' });
-    const last = await conn.waitFor((f) => f.index === n - 1, 60_000);
-    if (!last) throw new Error(`the observation connection received ${conn.frames.length} of ${n} frames`);
-    for (const m of received(spec, conn)) if (!validator.validate(m.value).valid) invalid++;
+    hub.add(conn, 'observation');
+    let judged = 0;
+    let done!: () => void;
+    const all = new Promise<void>((resolve) => (done = resolve));
+    hub.watch('observation', (_, messages) => {
+      for (const m of messages) {
+        if (!(m.validation ??= validator.validate(m.value)).valid) invalid++;
+        if (++judged === n) done();
+      }
+    });
+    hub.seal();
+    const timer = setTimeout(done, 60_000);
+    await all;
+    clearTimeout(timer);
+    if (judged < n) throw new Error(`the observation connection judged ${judged} of ${n} frames`);
     closing.push(conn.close());
   };
   try {
@@ -40,7 +53,7 @@ export async function benchObservation(): Promise<BenchResult[]> {
     return [
       result({
         name: 'observation',
-        figure: 'events/s received, logged and validated by the runner',
+        figure: 'events/s received and judged by the runner (wire log, hub, validation)',
         value: n / subject,
         unit: 'events/s',
         baselineName: 'bare ws client, same server',
@@ -50,7 +63,7 @@ export async function benchObservation(): Promise<BenchResult[]> {
       }),
       result({
         name: 'observation-vs-parse',
-        figure: 'events/s received, logged and validated by the runner',
+        figure: 'events/s received and judged by the runner (wire log, hub, validation)',
         value: n / subject,
         unit: 'events/s',
         baselineName: 'bare ws client that also runs JSON.parse on every frame',

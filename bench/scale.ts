@@ -1,6 +1,6 @@
 /**
  * Judging at scale: the runner (`wsconform run kiwi --only envelope,ordering`) against a firehose
- * (`wsconform serve kiwi --instant` with the default fixture repeated 200,000 times), observing for
+ * (`wsconform serve kiwi --instant` with the default fixture repeated 1,000,000 times: 30 million frames, more than 60 s of it), observing for
  * 2 s, 10 s and 60 s, each in a child process of its own. Its wall time and peak RSS (GNU time),
  * the frames it judged (the JSON report's `observation.serverFrames`), and the slope per frame
  * between the shortest and the longest run. The stream checks judge every frame as it arrives and
@@ -52,7 +52,7 @@ function observe(url: string, seconds: number, dir: string): Run {
 /** Runs the scale benchmarks. */
 export async function benchScale(): Promise<BenchResult[]> {
   if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed to read the runner's peak RSS`);
-  const fixture = longFixture('kiwi', 200_000);
+  const fixture = longFixture('kiwi', 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'wsconform-scale-'));
   const server = await firehose(fixture.file);
   try {

@@ -71,7 +71,7 @@ export type Role = 'observation' | 'observer' | 'check';
 /** Per connection: server frames, and the names of the server messages received. */
 interface Tally {
   serverFrames: number;
-  names: Map<string, number>;
+  names: Map<string, { n: number }>;
 }
 
 /** The run's hub of frames (see the file comment). */
@@ -98,7 +98,13 @@ export class StreamHub {
     conn.tap((frame) => {
       const messages = messagesOf(this.spec, this.validator, frame);
       if (frame.dir === 'in') tally.serverFrames++;
-      for (const m of messages) if (m.name !== undefined) tally.names.set(m.name, (tally.names.get(m.name) ?? 0) + 1);
+      for (let i = 0; i < messages.length; i++) {
+        const name = messages[i].name;
+        if (name === undefined) continue;
+        const count = tally.names.get(name);
+        if (count) count.n++;
+        else tally.names.set(name, { n: 1 });
+      }
       for (let i = 0; i < this.runTaps.length; i++) this.runTaps[i](frame, messages, conn);
       if (role === 'observation') for (let i = 0; i < this.observationTaps.length; i++) this.observationTaps[i](frame, messages, conn);
     });
@@ -141,7 +147,7 @@ export class StreamHub {
     const out = new Map<string, number>();
     for (const { conn, tally } of this.connections) {
       if (only && !only.includes(conn)) continue;
-      for (const [n, c] of tally.names) out.set(n, (out.get(n) ?? 0) + c);
+      for (const [n, c] of tally.names) out.set(n, (out.get(n) ?? 0) + c.n);
     }
     return out;
   }

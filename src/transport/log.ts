@@ -108,7 +108,7 @@ export class FrameLog implements FrameView {
     const frame = this.recent[this.offset];
     this.recent[this.offset] = undefined as unknown as Frame;
     this.offset++;
-    if (this.pins.delete(frame.index)) this.kept.push(frame);
+    if (this.pins.size && this.pins.delete(frame.index)) this.kept.push(frame);
     else this.droppedCount++;
     // Compact now and then: the window's array does not grow with the frames it let go.
     if (this.offset >= 4096 && this.offset * 2 >= this.recent.length) {
