@@ -214,6 +214,44 @@ Example:
     load: () => import('./types.js'),
   },
   {
+    name: 'export',
+    description: 'Write an Artillery load script that performs the document (opening, triggers, pings) and checks its replies.',
+    args: [
+      { name: 'target', description: 'what to export to: artillery', required: true },
+      SPEC_ARG,
+    ],
+    options: [
+      { flags: '-o, --out <dir>', description: 'the folder to write the script, its processor and the document into', default: 'artillery' },
+      { flags: '--url <url>', description: "the server under load (default: the document's first server)" },
+      { flags: '--duration <time>', description: 'how long new clients arrive (e.g. 60s, 10m)', default: '60s' },
+      { flags: '--arrival-rate <n>', description: 'new clients per second', default: '5' },
+      { flags: '--pings <n>', description: "application pings per client, each awaiting its pong (without a documented ping: the client listens as long)", default: '10' },
+      { flags: '--every <time>', description: 'the pause between pings', default: '1s' },
+      { flags: '--timeout <time>', description: 'how long a documented reply may take', default: '2s' },
+      { flags: '--token-env <name>', description: 'the environment variable holding the token when the script runs', default: 'WSCONFORM_TOKEN' },
+      { flags: '--admin-token-env <name>', description: 'the environment variable holding the admin token', default: 'WSCONFORM_ADMIN_TOKEN' },
+    ],
+    help: `Each virtual user (Artillery's ws engine; socketio for a Socket.IO document) connects,
+performs the document's opening, sends its triggers and pings, and waits for each documented
+reply by name however many events come in between; every message it receives is validated
+against the document. A reply that does not come fails the user; a message that does not
+conform is an error in Artillery's report (counters wsconform.replies.*, wsconform.unanswered.*,
+wsconform.messages.valid / .invalid).
+
+The folder holds <id>.artillery.yml, <id>.processor.cjs and <id>.asyncapi.yaml (self-contained).
+Artillery is not a dependency of wsconform; the processor needs wsconform installed:
+  npm install --save-dev artillery wsconform
+  npx artillery run artillery/kiwi.artillery.yml
+The same folder runs on Artillery's distributed runners unchanged:
+  npx artillery run-fargate --region eu-west-1 --count 10 artillery/kiwi.artillery.yml
+
+Exit codes: 0 written; 2 usage or document error, or --out cannot be written.
+
+Example:
+  wsconform export artillery kiwi --url ws://staging.example:8765/api/events --duration 5m --arrival-rate 20`,
+    load: () => import('./export.js'),
+  },
+  {
     name: 'init',
     description: 'Write a protocol document self-contained (schemas inlined), to start your own from it.',
     args: [SPEC_ARG],
