@@ -27,7 +27,7 @@ export interface AuthState {
 }
 
 /** Stream frames sent between two yields to the event loop in instant mode. */
-const BURST = 16;
+const BURST = 64;
 
 /** One client connection. */
 /** Whether a message belongs to a lifecycle or an accumulation (dropping it would break that rule too). */
