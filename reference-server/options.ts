@@ -37,6 +37,31 @@ export interface ReferenceServerOptions {
   maxFrameBytes?: number;
   /** Slow-consumer bound: bytes buffered for one client before it is cut off (default 4 MiB). */
   maxBufferedBytes?: number;
+  /** Sees every client connection and every frame a client sends (`judge-client`). */
+  observer?: ClientObserver;
+}
+
+/** A client connection as an observer sees it: what it presented, and a way to talk to it. */
+export interface ObservedClient {
+  /** The documented channel address it connected to. */
+  channel: string;
+  /** The upgrade request's query and headers (where a token may travel). */
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** The subprotocol the server selected ('' for none). */
+  protocol: string;
+  /** Sends a raw text frame to the client. */
+  send(text: string): void;
+  /** Closes the connection with a code. */
+  close(code: number, reason: string): void;
+}
+
+/** Callbacks of an observer of the clients (every one optional). */
+export interface ClientObserver {
+  onOpen?(id: number, client: ObservedClient): void;
+  /** A frame the client sent: its text (binary frames: `undefined`) and size. */
+  onFrame?(id: number, text: string | undefined, bytes: number): void;
+  onClose?(id: number, code: number, reason: string): void;
 }
 
 /** Options with every default applied. */
@@ -56,6 +81,7 @@ export interface ResolvedOptions {
   keepaliveIntervalMs?: number;
   maxFrameBytes: number;
   maxBufferedBytes: number;
+  observer?: ClientObserver;
 }
 
 /** The fixture each built-in protocol serves by default. */
@@ -113,5 +139,6 @@ export function resolveOptions(options: ReferenceServerOptions, spec: Spec): Res
     keepaliveIntervalMs: options.keepaliveIntervalMs,
     maxFrameBytes: options.maxFrameBytes ?? spec.ext.robustness?.maxFrameBytes ?? 1024 * 1024,
     maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+    observer: options.observer,
   };
 }

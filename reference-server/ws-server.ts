@@ -94,8 +94,29 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     if (spec.ext.auth?.withoutToken === 'refuse' && !inOpening && !auth.authenticated && (options.token || options.adminToken || options.jwtSecret)) {
       return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, auth, socket));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      observe(ws, path, req, url);
+      onConnection(ws, path, auth, socket);
+    });
   });
+
+  // judge-client: the observer sees the connection and every client frame before the server does.
+  let observed = 0;
+  function observe(ws: WebSocket, channel: string, req: IncomingMessage, url: URL): void {
+    const observer = options.observer;
+    if (!observer) return;
+    const id = ++observed;
+    observer.onOpen?.(id, {
+      channel,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      protocol: ws.protocol,
+      send: (text) => ws.readyState === WebSocket.OPEN && ws.send(text),
+      close: (code, reason) => ws.close(code, reason),
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => observer.onFrame?.(id, isBinary ? undefined : data.toString('utf8'), data.length));
+    ws.on('close', (code: number, reason: Buffer) => observer.onClose?.(id, code, reason.toString('utf8')));
+  }
 
   function onConnection(ws: WebSocket, channel: string, auth: AuthState, socket: Duplex): void {
     // A document that requires its subprotocol: a client offering none is refused with the

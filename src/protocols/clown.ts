@@ -64,5 +64,14 @@ export default defineProtocol({
       oversizedProbeBytes: 2097152,
     },
     broadcast: { basis: { quote: 'By default, clients receive all events.', source: 'Event Subscriptions' } },
+    client: {
+      reconnect: {
+        backoff: 'exponential',
+        resend: ['subscribe'],
+        basis: { quote: 'The daemon may restart due to idle timeout or updates. Clients should implement reconnection logic:', source: 'Reconnection', level: 'SHOULD' },
+        backoffBasis: { quote: '2. Wait with exponential backoff', source: 'Reconnection', level: 'SHOULD' },
+        resendBasis: { quote: '4. Resume event listening', source: 'Reconnection', level: 'SHOULD' },
+      },
+    },
   },
 });

@@ -78,6 +78,8 @@ export interface WsconformExtension {
   broadcast?: BroadcastRule;
   /** A new client first receives a replay of recent events (e.g. a replay buffer). */
   replay?: ReplayRule;
+  /** What the document asks of clients (judged by `wsconform judge-client`). */
+  client?: ClientRules;
   /**
    * Dotted paths of client payload fields whose value scopes traffic (a session id, a request id):
    * the runner gives each connection its own value, so one check's traffic never reaches
@@ -254,6 +256,24 @@ export interface BroadcastRule {
   /** Wire names of the messages broadcast (default: every server message not exempt from the envelope, not initial, not a reply). */
   messages?: string[];
   basis?: Basis;
+}
+
+/** The duties of a client. */
+export interface ClientRules {
+  /** After the server goes away, the client reconnects. */
+  reconnect?: ReconnectRule;
+}
+
+/** How a client reconnects after the server drops it (e.g. Clown: "Clients should implement reconnection logic"). */
+export interface ReconnectRule {
+  /** `exponential`: the waits between failed attempts grow; `any` (default): only that it reconnects. */
+  backoff?: 'exponential' | 'any';
+  /** Client messages sent before the drop that it sends again on the new connection (re-subscribes). */
+  resend?: string[];
+  basis?: Basis;
+  /** The bases of `backoff` and `resend`, when they are not `basis`. */
+  backoffBasis?: Basis;
+  resendBasis?: Basis;
 }
 
 /** A new client first receives recent events again. */

@@ -1,0 +1,61 @@
+// wsconform judge-client: the reference server judges a client. A conforming client passes;
+// each broken client fails its intended check and no other; the document's own snippet gets its
+// honest verdict (its onclose only logs, so it misses the reconnection SHOULD).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { judgeClient } from '../../src/judge/client.js';
+import { exitCodeOf, type RunReport } from '../../src/runner/index.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { packageRoot } from '../../src/spec/paths.js';
+import { runCli } from '../helpers.js';
+
+const CLIENT = join(packageRoot(), 'test', 'clients', 'clown-client.mjs');
+const FAST = { port: 0, waitMs: 10_000, listenMs: 600, timeoutMs: 1500, refuseMs: 2000, reconnectMs: 8000 };
+
+const judged = new Map<string, Promise<RunReport>>();
+async function judge(mode: string): Promise<RunReport> {
+  if (!judged.has(mode)) judged.set(mode, loadSpec('clown').then((spec) => judgeClient(spec, { ...FAST, exec: `"${process.execPath}" "${CLIENT}" ${mode}` })));
+  return judged.get(mode)!;
+}
+
+/** The verdict of every client check that did not pass. */
+function notPassed(report: RunReport): Record<string, string> {
+  return Object.fromEntries(report.checks.filter((c) => c.verdict !== 'pass').map((c) => [c.id, c.verdict]));
+}
+
+describe('judge-client, a Clown client', () => {
+  it('passes a client that validates, tolerates, reconnects with backoff and subscribes again', async () => {
+    const r = await judge('good');
+    expect(notPassed(r), JSON.stringify(r.checks.map((c) => [c.id, c.verdict, c.reason, c.findings[0]?.actual]))).toEqual({});
+    expect(exitCodeOf(r)).toBe(0);
+    expect(r.client!.connections.length).toBeGreaterThanOrEqual(2);
+    expect(r.client!.connections[0].frames[0].frame).toContain('"action":"subscribe"');
+    expect(r.client!.refusedAttempts.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each([
+    ['snippet', { 'client/reconnect': 'non-strict', 'client/backoff': 'skip', 'client/messages': 'skip', 'client/resend': 'skip' }],
+    ['storm', { 'client/reconnect': 'non-strict', 'client/backoff': 'skip' }],
+    ['flat', { 'client/backoff': 'non-strict' }],
+    ['no-resubscribe', { 'client/resend': 'non-strict' }],
+    ['invalid', { 'client/messages': 'fail' }],
+    ['fragile', { 'client/tolerance': 'non-strict' }],
+  ])('%s fails only %o', async (mode, expected) => {
+    const r = await judge(mode);
+    expect(notPassed(r), JSON.stringify(r.checks.map((c) => [c.id, c.verdict, c.reason, c.findings[0]?.actual]))).toEqual(expected);
+  });
+
+  it('the snippet: the finding quotes the document and says what the client did', async () => {
+    const r = await judge('snippet');
+    const c = r.checks.find((x) => x.id === 'client/reconnect')!;
+    expect(c.findings[0].basis?.quote).toContain('Clients should implement reconnection logic');
+    expect(c.findings[0].level).toBe('SHOULD');
+    expect(r.client!.output).toContain('Disconnected from clown daemon');
+  });
+
+  it('a client that never connects fails the run (exit 1 from the CLI, never green)', async () => {
+    const r = await runCli(['judge-client', 'clown', '--port', '0', '--wait', '1s', '--exec', `"${process.execPath}" -e "setTimeout(() => {}, 3000)"`, '--reporter', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the client never connected');
+  });
+});
