@@ -16,6 +16,7 @@ import type { Reporter } from '../reporters/types.js';
 import { startReferenceServer, type ObservedClient, type RunningServer } from '../../reference-server/index.js';
 import { renderBasis } from '../runner/basis.js';
 import { Findings, frameEvidence } from '../runner/findings.js';
+import { withField } from '../runner/opening.js';
 import { grade, summarize, withBasis } from '../runner/run.js';
 import type { Basis } from '../spec/extension.js';
 import type { CheckResult, Level, Occurrence, RunReport, Verdict } from '../runner/types.js';
@@ -190,10 +191,13 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       // 2. Tolerance: an undocumented event, then a documented one with an extra field.
       if (!first.closed) {
         const sentAt = first.frames.length;
+        // Both are shaped as the document's events are (its first example, envelope and all):
+        // only the name, or one extra field, is new, as in the next release of a server.
         const nameField = spec.ext.nameField?.receive ?? 'type';
-        first.client.send(JSON.stringify({ [nameField]: 'wsconform.undocumented', wsconformProbe: true }));
-        const documented = spec.messages.find((m) => m.direction === 'receive' && m.examples.length && typeof m.examples[0] === 'object' && m.examples[0] !== null);
-        if (documented) first.client.send(JSON.stringify({ ...(documented.examples[0] as object), wsconformExtra: { probe: true } }));
+        const documented = spec.messages.find((m) => m.direction === 'receive' && m.examples.length && typeof m.examples[0] === 'object' && m.examples[0] !== null && !Array.isArray(m.examples[0]));
+        const example = (documented?.examples[0] ?? {}) as Record<string, unknown>;
+        first.client.send(JSON.stringify(withField(example, nameField, 'WsconformUndocumented')));
+        if (documented) first.client.send(JSON.stringify({ ...example, wsconformExtra: true }));
         await until(() => !!first.closed, timeoutMs);
         const f = findings.get('client/tolerance')!;
         const closed = closedOf(first);

@@ -7,6 +7,7 @@
 //   invalid       sends its subscription with events as a string, not an array
 //   fragile       closes its connection on an event type it does not know
 import WebSocket from 'ws';
+// (fragile: its list of the documented event types; anything else makes it close)
 
 const mode = process.argv[2] ?? 'good';
 const url = process.env.WSCONFORM_URL;

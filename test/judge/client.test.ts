@@ -1,6 +1,8 @@
 // wsconform judge-client: the reference server judges a client. A conforming client passes;
 // each broken client fails its intended check and no other; the document's own snippet gets its
 // honest verdict (its onclose only logs, so it misses the reconnection SHOULD).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeClient } from '../../src/judge/client.js';
@@ -8,6 +10,23 @@ import { exitCodeOf, type RunReport } from '../../src/runner/index.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { packageRoot } from '../../src/spec/paths.js';
 import { runCli } from '../helpers.js';
+
+/** The Clown document's "Python Example", unchanged but for its URI (read from the environment) and flush=True, so that its output reaches the report. */
+const CLOWN_PYTHON = `import asyncio
+import os
+import websockets
+import json
+
+async def listen_events():
+    uri = os.environ["WSCONFORM_URL"]
+    async with websockets.connect(uri) as websocket:
+        async for message in websocket:
+            event = json.loads(message)
+            print(f"Event: {event['type']}", flush=True)
+            print(f"Data: {event['data']}", flush=True)
+
+asyncio.run(listen_events())
+`;
 
 const CLIENT = join(packageRoot(), 'test', 'clients', 'clown-client.mjs');
 const FAST = { port: 0, waitMs: 10_000, listenMs: 600, timeoutMs: 1500, refuseMs: 2000, reconnectMs: 8000 };
@@ -51,6 +70,15 @@ describe('judge-client, a Clown client', () => {
     expect(c.findings[0].basis?.quote).toContain('Clients should implement reconnection logic');
     expect(c.findings[0].level).toBe('SHOULD');
     expect(r.client!.output).toContain('Disconnected from clown daemon');
+  });
+
+  it("the document's Python example (its URI from the environment) misses the reconnection SHOULD, and tolerates the probes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsconform-judge-'));
+    const file = join(dir, 'clown_example.py');
+    writeFileSync(file, CLOWN_PYTHON);
+    const r = await judgeClient(await loadSpec('clown'), { ...FAST, exec: `/usr/bin/python3 "${file}"` });
+    expect(notPassed(r), JSON.stringify(r.checks.map((c) => [c.id, c.verdict, c.reason]))).toEqual({ 'client/reconnect': 'non-strict', 'client/backoff': 'skip', 'client/messages': 'skip', 'client/resend': 'skip' });
+    expect(r.client!.output).toContain('Event: WsconformUndocumented');
   });
 
   it('a client that never connects fails the run (exit 1 from the CLI, never green)', async () => {
