@@ -54,6 +54,8 @@ export interface ObservedClient {
   send(text: string): void;
   /** Closes the connection with a code. */
   close(code: number, reason: string): void;
+  /** Sends a WebSocket ping frame. */
+  ping(payload: string): void;
 }
 
 /** Callbacks of an observer of the clients (every one optional). */
@@ -62,6 +64,8 @@ export interface ClientObserver {
   /** A frame the client sent: its text (binary frames: `undefined`) and size. */
   onFrame?(id: number, text: string | undefined, bytes: number): void;
   onClose?(id: number, code: number, reason: string): void;
+  /** A pong frame from the client, with its payload. */
+  onPong?(id: number, payload: string): void;
 }
 
 /** Options with every default applied. */

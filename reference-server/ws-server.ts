@@ -113,7 +113,9 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
       protocol: ws.protocol,
       send: (text) => ws.readyState === WebSocket.OPEN && ws.send(text),
       close: (code, reason) => ws.close(code, reason),
+      ping: (payload) => ws.readyState === WebSocket.OPEN && ws.ping(Buffer.from(payload, 'utf8')),
     });
+    ws.on('pong', (data: Buffer) => observer.onPong?.(id, data.toString('utf8')));
     ws.on('message', (data: Buffer, isBinary: boolean) => observer.onFrame?.(id, isBinary ? undefined : data.toString('utf8'), data.length));
     ws.on('close', (code: number, reason: Buffer) => observer.onClose?.(id, code, reason.toString('utf8')));
   }

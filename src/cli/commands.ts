@@ -231,10 +231,11 @@ Example:
       { flags: '--reporter <name[:file]>', description: 'pretty, json, junit or html, to standard output or a file (repeatable)', repeatable: true },
     ],
     help: `The checks: client/messages (every message the client sends is documented and valid),
-client/tolerance (it survives an undocumented event and an extra field), and where the document
-asks clients to reconnect (x-wsconform.client.reconnect, e.g. Clown): client/reconnect (it comes
-back after a restart, without a storm while the port refuses), client/backoff (its waits grow)
-and client/resend (it subscribes again). WebSocket clients only, so far.
+client/ws-ping (it answers a WebSocket ping frame), client/tolerance (it survives an undocumented
+event and an extra field), and where the document asks clients to reconnect
+(x-wsconform.client.reconnect, e.g. Clown): client/reconnect (it comes back after a restart,
+without a storm while the port refuses), client/backoff (its waits grow) and client/resend (it
+subscribes again). WebSocket clients only, so far.
 
 Exit codes: 0 the client conforms; 1 a check failed, or the client never connected; 2 usage or
 document error.

@@ -135,15 +135,19 @@ describe('wsconform demo', () => {
 
 describe('wsconform run, interrupted', () => {
   it('writes every report whole on SIGINT, interrupted checks as errors, and exits 130', async () => {
-    const server = await startReferenceServer({ protocol: 'kiwi', port: 0 });
+    // The run is under way once the server sees its first connection (the CLI handles signals by then).
+    let connected!: () => void;
+    const underWay = new Promise<void>((r) => (connected = r));
+    const server = await startReferenceServer({ protocol: 'kiwi', port: 0, observer: { onOpen: () => connected() } });
     const dir = mkdtempSync(join(tmpdir(), 'wsconform-sigint-'));
     const files = { json: join(dir, 'r.json'), junit: join(dir, 'r.xml'), html: join(dir, 'r.html') };
     try {
       const child = spawn(process.execPath, [CLI, 'run', 'kiwi', '--url', server.url, '--observe', '20000', ...Object.entries(files).map(([k, f]) => `--reporter=${k}:${f}`)], { cwd: ROOT });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
-      // Signal once the run is under way (the first report line reaches standard error after it).
-      await new Promise((r) => setTimeout(r, 1500));
+      // A fixed sleep was not enough on a loaded machine: the signal came before the CLI's handler.
+      await underWay;
+      await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.on('close', r));
       expect(code).toBe(130);

@@ -6,6 +6,7 @@
 //   no-resubscribe  reconnects with backoff but does not subscribe again
 //   invalid       sends its subscription with events as a string, not an array
 //   fragile       closes its connection on an event type it does not know
+//   no-pong       never answers a WebSocket ping frame (ws's autoPong off)
 import WebSocket from 'ws';
 // (fragile: its list of the documented event types; anything else makes it close)
 
@@ -16,7 +17,7 @@ let wait = 100;
 let first = true;
 
 function connect() {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, { autoPong: mode !== 'no-pong' });
   ws.on('open', () => {
     wait = 100;
     if (mode === 'snippet') return console.log('Connected to clown daemon');

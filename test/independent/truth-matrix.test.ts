@@ -179,7 +179,7 @@ async function runRow(taskId: string, row: Row): Promise<{ report: RunReport; st
         url: server.url(started.port),
         token: server.token,
         adminToken: server.adminToken,
-        timeoutMs: 2000,
+        timeoutMs: 4000, // Python peers on a loaded machine: a slow answer is not a missing one
         observeMs: 1500,
         globalTimeoutMs: 45_000,
       });

@@ -59,6 +59,7 @@ describe('judge-client, a Clown client', () => {
     ['no-resubscribe', { 'client/resend': 'non-strict' }],
     ['invalid', { 'client/messages': 'fail' }],
     ['fragile', { 'client/tolerance': 'non-strict' }],
+    ['no-pong', { 'client/ws-ping': 'fail' }],
   ])('%s fails only %o', async (mode, expected) => {
     const r = await judge(mode);
     expect(notPassed(r), JSON.stringify(r.checks.map((c) => [c.id, c.verdict, c.reason, c.findings[0]?.actual]))).toEqual(expected);
