@@ -27,7 +27,14 @@ export interface AuthState {
 }
 
 /** Stream frames sent between two yields to the event loop in instant mode. */
-const BURST = 64;
+/**
+ * Frames per corked write. Instant mode waits for the client to drain below the low-water mark
+ * between bursts, so a burst may be large. Paced mode does not wait: a smaller burst lets every
+ * other client (and, in-process, the client itself) read before the next one, so a reading
+ * client never looks like a slow consumer.
+ */
+const BURST_INSTANT = 64;
+const BURST_PACED = 16;
 
 /** One client connection. */
 /** Whether a message belongs to a lifecycle or an accumulation (dropping it would break that rule too). */
@@ -135,12 +142,12 @@ export class Connection {
         }
         this.outbox.cork();
         this.emitLine(line, at, this.renderContext(), 'stream');
-        if (speed === 0 && (++burst >= BURST || this.outbox.buffered > this.lowWater)) {
+        if (speed === 0 && (++burst >= BURST_INSTANT || this.outbox.buffered > this.lowWater)) {
           burst = 0;
           uncork();
           await this.outbox.drained(this.lowWater);
           await yieldNow();
-        } else if (speed > 0 && ++burst >= BURST) {
+        } else if (speed > 0 && ++burst >= BURST_PACED) {
           // Paced frames due back to back: let other clients and inbound messages run between bursts.
           burst = 0;
           uncork();
