@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { VERSION } from '../cli/version.js';
 import type { Reporter } from '../reporters/types.js';
 import type { Spec } from '../spec/model.js';
-import { validatorFor, type Validator } from '../spec/validator.js';
+import { validatorFor } from '../spec/validator.js';
 import { connect as openConnection } from '../transport/index.js';
 import { numberId, personalize } from './messages.js';
 import { PooledConnection, Slots } from './pool.js';
