@@ -34,7 +34,7 @@ describe('gemini-chat reference server', () => {
     c.socket.emit('join-session', { sessionId: 'session_999' });
     expect(await c.waitFor('error')).toEqual({ message: 'Session not found' });
     c.socket.emit('join-session', {});
-    await vi.waitFor(() => expect(c.events.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    await c.count(3);
     expect(c.events.slice(2)).toEqual([['error', { message: 'Invalid message format' }]]);
   });
 
@@ -63,7 +63,7 @@ describe('gemini-chat reference server', () => {
     await b.waitFor('session-joined');
     a.socket.emit('chat:message', { content: 'Hello' });
     await a.waitFor('gemini:done');
-    await vi.waitFor(() => expect(b.events.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    await b.count(3);
     expect(b.events.slice(1)).toEqual([
       ['chat:typing', { userId: 'user-1', typing: true }],
       ['chat:typing', { userId: 'user-1', typing: false }],
@@ -151,7 +151,7 @@ describe('gemini-chat reference server', () => {
     const user = await sio(server.url, USER);
     for (const op of ['monitoring:subscribe', 'monitoring:unsubscribe', 'monitoring:get-events', 'monitoring:get-stats', 'monitoring:broadcast']) user.socket.emit(op);
     // Wait for the five answers rather than a fixed time: under load 100 ms was not enough.
-    await vi.waitFor(() => expect(user.events.length).toBeGreaterThanOrEqual(5), { timeout: 10_000 });
+    await user.count(5);
     expect(user.events).toEqual(Array(5).fill(['error', { message: 'Access denied' }]));
     user.socket.emit('chat:message', { content: 'Hello' });
     await user.waitFor('gemini:done');
@@ -167,7 +167,7 @@ describe('gemini-chat reference server', () => {
     user.socket.emit('join-session', { sessionId: 'session_123_456' });
     user.socket.emit('chat:message', { content: 'Hello, Gemini!' });
     await user.waitFor('gemini:done');
-    await vi.waitFor(() => expect(admin.events.filter((e) => e[0] === 'monitoring:event').length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+    await vi.waitFor(() => expect(admin.events.filter((e) => e[0] === 'monitoring:event').length).toBeGreaterThanOrEqual(4), { timeout: 5000 });
     expect(admin.events.filter((e) => e[0] === 'monitoring:event').map((e) => [e[1].type, e[1].userId, e[1].data])).toEqual([
       ['monitoring:subscribe', 'admin-1', {}],
       ['connect', 'user-2', {}],

@@ -37,6 +37,29 @@ export interface Client {
   close(): void;
 }
 
+/**
+ * Resolves with `check()`'s first defined value, tried now and after each arrival announced to
+ * `listeners`; rejects after `ms`, naming what it waited for.
+ */
+function until<T>(listeners: Set<() => void>, check: () => T | undefined, ms: number, what: () => string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const hit = check();
+    if (hit !== undefined) return resolve(hit);
+    const timer = setTimeout(() => {
+      listeners.delete(l);
+      reject(new Error(`timed out after ${ms} ms waiting for ${what()}`));
+    }, ms);
+    const l = () => {
+      const v = check();
+      if (v === undefined) return;
+      clearTimeout(timer);
+      listeners.delete(l);
+      resolve(v);
+    };
+    listeners.add(l);
+  });
+}
+
 /** Connects a `ws` client and records frames. */
 export function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
   const ws = new WebSocket(url, options);
@@ -57,30 +80,14 @@ export function connect(url: string, options: WebSocket.ClientOptions = {}): Pro
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   running.push({ close: () => ws.terminate() });
-  const until = <T>(check: () => T | undefined, ms: number, what: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const hit = check();
-      if (hit !== undefined) return resolve(hit);
-      const timer = setTimeout(() => {
-        listeners.delete(l);
-        reject(new Error(`timed out after ${ms} ms waiting for ${what}; got ${frames.length} frames, the last: ${(texts[texts.length - 1] ?? '').slice(0, 200)}`));
-      }, ms);
-      const l = () => {
-        const v = check();
-        if (v === undefined) return;
-        clearTimeout(timer);
-        listeners.delete(l);
-        resolve(v);
-      };
-      listeners.add(l);
-    });
+  const last = () => (texts[texts.length - 1] ?? '').slice(0, 200);
   const client: Client = {
     ws,
     texts,
     frames,
     binary,
-    count: (n, ms = 5000) => until(() => (frames.length >= n ? frames.slice(0, n) : undefined), ms, `${n} frames`),
-    waitFor: (pred, ms = 5000, from = 0) => until(() => frames.slice(from).find(pred), ms, 'a matching frame'),
+    count: (n, ms = 5000) => until(listeners, () => (frames.length >= n ? frames.slice(0, n) : undefined), ms, () => `${n} frames; got ${frames.length} frames, the last: ${last()}`),
+    waitFor: (pred, ms = 5000, from = 0) => until(listeners, () => frames.slice(from).find(pred), ms, () => `a matching frame; got ${frames.length} frames, the last: ${last()}`),
     closed,
     send: (value) => ws.send(typeof value === 'string' ? value : JSON.stringify(value)),
     close: () => ws.close(),
@@ -110,7 +117,10 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface SioClient {
   socket: Socket;
   events: [string, any][];
+  /** Resolves with the payload of the first `name` event (from index `from`). */
   waitFor(name: string, ms?: number, from?: number): Promise<any>;
+  /** Resolves when `n` events have arrived in all (rejects after `ms`). */
+  count(n: number, ms?: number): Promise<[string, any][]>;
   names(): string[];
 }
 
@@ -129,23 +139,8 @@ export function sio(url: string, token?: string, options: Record<string, unknown
     events,
     names: () => events.map((e) => e[0]),
     waitFor: (name, ms = 5000, from = 0) =>
-      new Promise((resolve, reject) => {
-        const check = () => events.slice(from).find((e) => e[0] === name);
-        const hit = check();
-        if (hit) return resolve(hit[1]);
-        const timer = setTimeout(() => {
-          listeners.delete(l);
-          reject(new Error(`timed out waiting for ${name}; got ${events.map((e) => e[0]).join(', ')}`));
-        }, ms);
-        const l = () => {
-          const h = check();
-          if (!h) return;
-          clearTimeout(timer);
-          listeners.delete(l);
-          resolve(h[1]);
-        };
-        listeners.add(l);
-      }),
+      until(listeners, () => events.slice(from).find((e) => e[0] === name), ms, () => `${name}; got ${client.names().join(', ')}`).then((e) => e[1]),
+    count: (n, ms = 5000) => until(listeners, () => (events.length >= n ? events.slice(0, n) : undefined), ms, () => `${n} events; got ${client.names().join(', ')}`),
   };
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(client));
