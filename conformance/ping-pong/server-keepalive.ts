@@ -18,12 +18,18 @@ export default defineCheck({
     const docTimeout = rule.timeoutMs ?? rule.intervalMs;
     const timeout = ctx.settings.keepaliveIntervalMs ? (docTimeout * ctx.settings.keepaliveIntervalMs) / rule.intervalMs : docTimeout;
     const window = Math.round(interval + Math.min(timeout, interval));
-    const beats = new Beats(ctx.findings(), window, interval, 'a ping frame');
-    const watched = ctx.watchObservation((f) => f.dir === 'in' && f.type === 'ping' && beats.beat(f));
+    // Frame times count from the observation connection's start; the runner's stalls are on the clock.
+    let origin = 0;
+    const beats = new Beats(ctx.findings(), window, interval, 'a ping frame', (a, b) => ctx.heldUpMs(origin + a, origin + b));
+    const watched = ctx.watchObservation((f, _m, conn) => {
+      origin = conn.startedAt;
+      if (f.dir === 'in' && f.type === 'ping') beats.beat(f);
+    });
     const obs = await watched;
     const opened = await obs.conn.opened;
     if (!opened.ok) return skip(`the observation connection did not open (${opened.detail}); handshake/upgrade reports it`);
     if (obs.observedMs < window) return skip(`--observe ${ctx.settings.observeMs} ms is shorter than the ping interval plus tolerance (${window} ms); raise --observe to judge it`);
+    origin = obs.conn.startedAt;
     return verdictOf(beats.end(opened.ms, opened.ms + obs.observedMs).list());
   },
 });

@@ -18,14 +18,17 @@ export default defineCheck({
     let open: Frame | undefined;
     let beats: Beats | undefined;
     const findings = ctx.findings();
-    const obs = await ctx.watchObservation((f) => {
+    // Frame times count from the observation connection's start; the runner's stalls are on the clock.
+    let origin = 0;
+    const obs = await ctx.watchObservation((f, _m, conn) => {
+      origin = conn.startedAt;
       if (f.dir !== 'in') return;
       if (f.sio?.engine === 'open' && !open) {
         open = f;
         const hs = f.sio.data as { pingInterval?: unknown; pingTimeout?: unknown } | undefined;
         if (typeof hs?.pingInterval === 'number' && hs.pingInterval > 0) {
           const timeout = typeof hs.pingTimeout === 'number' ? hs.pingTimeout : hs.pingInterval;
-          beats = new Beats(findings, Math.round(hs.pingInterval + Math.min(timeout, hs.pingInterval)), hs.pingInterval, 'an Engine.IO ping');
+          beats = new Beats(findings, Math.round(hs.pingInterval + Math.min(timeout, hs.pingInterval)), hs.pingInterval, 'an Engine.IO ping', (a, b) => ctx.heldUpMs(origin + a, origin + b));
         }
       } else if (f.sio?.engine === 'ping') beats?.beat(f);
     });
@@ -40,6 +43,7 @@ export default defineCheck({
     if (obs.observedMs < window) return skip(`--observe ${ctx.settings.observeMs} ms is shorter than pingInterval plus tolerance (${window} ms); raise --observe to judge it`);
     const start = open?.at ?? opened.ms;
     if (!beats) throw new Error('the Engine.IO open packet was not seen by the observation');
+    origin = obs.conn.startedAt;
     return verdictOf(beats.end(start, opened.ms + obs.observedMs).list());
   },
 });

@@ -56,6 +56,7 @@ export class PooledConnection implements Connection {
   rateLimited?: string;
   private inner?: Connection;
   private cancelled = false;
+  private readonly created = performance.now();
   /** Taps and bounds given before the connection exists: each attempt gets them. */
   private taps: FrameTap[] = [];
   private bounds?: LogBounds;
@@ -121,6 +122,10 @@ export class PooledConnection implements Connection {
         return result;
       }
     })();
+  }
+
+  get startedAt(): number {
+    return this.inner?.startedAt ?? this.created;
   }
 
   get frames(): FrameView {

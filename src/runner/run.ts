@@ -3,6 +3,7 @@
  * each within its own time budget and the run's global timeout; results reach the reporters
  * redacted and in registry order.
  */
+import { StallWatch } from './stalls.js';
 import { setMaxListeners } from 'node:events';
 import { VERSION } from '../cli/version.js';
 import type { Reporter } from '../reporters/types.js';
@@ -218,6 +219,9 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
   const pingAnswer = serverPingAnswer(spec);
   // Every frame of every connection passes through the hub once, to the stream checks watching it.
   const hub = new StreamHub(spec, validator, options.contextFrames ?? 0);
+  // When the runner's own event loop was held up: timing checks do not blame the server for it.
+  const stalls = new StallWatch();
+  stalls.start();
 
   // Every connection of a check waits for one of the slots; the observation has its own, so a
   // check that waits for the observation while holding a slot can never starve it.
@@ -382,6 +386,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
         return wireLog();
       },
       findings: () => new Findings({ onKeep: (o) => hub.pin(o), onAdd: () => hub.deviations++ }),
+      heldUpMs: (fromMs, toMs) => stalls.heldUpMs(fromMs, toMs),
       sleep: (ms) => abortableSleep(ms, abort.signal),
       signal: abort.signal,
     };
@@ -459,6 +464,7 @@ export async function runSuite(spec: Spec, registry: readonly CheckDef[], option
     }),
   );
   clearTimeout(globalTimer);
+  stalls.stop();
   options.signal?.removeEventListener('abort', onInterrupt);
   await flush();
   runAbort.abort();

@@ -187,6 +187,11 @@ export interface CheckContext {
   watchRun(tap: import('./stream.js').MessageTap): Promise<Connection[]>;
   /** A findings collector whose kept occurrences stay in the bounded wire logs (with their transcripts). */
   findings(): import('./findings.js').Findings;
+  /**
+   * How long (ms) the runner's own event loop was held up between two `performance.now()` times
+   * (a loaded machine starving the runner): a timing check deducts it from a gap before blaming the server.
+   */
+  heldUpMs(fromMs: number, toMs: number): number;
   /** Waits; resolves early when the check is aborted. */
   sleep(ms: number): Promise<void>;
   /** Aborted when the check's budget or the run's global timeout runs out. */

@@ -15,7 +15,7 @@ export abstract class BaseConnection implements Connection {
   readonly frames = new FrameLog();
   readonly opened: Promise<OpenResult>;
   readonly closed: Promise<CloseInfo>;
-  protected readonly start = performance.now();
+  readonly startedAt = performance.now();
   protected ws?: WebSocket;
   protected readonly nameOf?: (message: unknown, direction: 'receive' | 'send') => string | undefined;
   private readonly answer?: (frame: Frame) => unknown;
@@ -38,7 +38,7 @@ export abstract class BaseConnection implements Connection {
 
   /** Milliseconds since the attempt started. */
   protected now(): number {
-    return Math.round((performance.now() - this.start) * 10) / 10;
+    return Math.round((performance.now() - this.startedAt) * 10) / 10;
   }
 
   /** Appends a frame to the wire log and wakes the waiters. */

@@ -128,6 +128,8 @@ export type FrameTap = (frame: Frame) => void;
 export interface Connection {
   readonly label: string;
   readonly url: string;
+  /** When the attempt started (`performance.now()`): a frame's `at` counts from it. */
+  readonly startedAt: number;
   /** The wire log so far (a bounded log holds only part of it: see `boundLog`). */
   readonly frames: FrameView;
   /** Resolves once, when the connection is open or has failed to open. */
