@@ -21,7 +21,7 @@ import { startWsServer } from './ws-server.js';
 
 export { ReferenceServerError, type ReferenceServerErrorCode } from './errors.js';
 export { FAULTS, applicableFaults, type FaultDef } from './faults.js';
-export { DEFAULT_FIXTURES, DEFAULT_TOKENS, documentedPort, type ClientObserver, type ObservedClient, type ReferenceServerOptions } from './options.js';
+export { DEFAULT_FIXTURES, DEFAULT_TOKENS, documentedPort, type ClientObserver, type ObservedClient, type RefusedAttempt, type ReferenceServerOptions } from './options.js';
 export { readFixture, parseFixture, type Fixture } from './fixture.js';
 export { checkFixture } from './fixture-check.js';
 

@@ -48,9 +48,11 @@ export interface ObservedClient {
   /** The upgrade request's query and headers (where a token may travel). */
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
+  /** Socket.IO: the handshake's `auth` object. */
+  auth?: Record<string, unknown>;
   /** The subprotocol the server selected ('' for none). */
   protocol: string;
-  /** Sends a raw text frame to the client. */
+  /** Sends a raw text frame to the client (Socket.IO: a JSON array `[event, ...args]`, emitted). */
   send(text: string): void;
   /** Closes the connection with a code. */
   close(code: number, reason: string): void;
@@ -58,14 +60,30 @@ export interface ObservedClient {
   ping(payload: string): void;
 }
 
+/** An upgrade request the server answered with an HTTP error instead of a WebSocket. */
+export interface RefusedAttempt {
+  /** The path the client asked for. */
+  channel: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Socket.IO: the handshake's `auth` object. */
+  auth?: Record<string, unknown>;
+  /** The HTTP status of the refusal (Socket.IO: 401 for a `connect_error` on the namespace). */
+  status: number;
+}
+
 /** Callbacks of an observer of the clients (every one optional). */
 export interface ClientObserver {
   onOpen?(id: number, client: ObservedClient): void;
+  /** A connection attempt the server refused on the upgrade (unknown channel, no valid token). */
+  onRefused?(attempt: RefusedAttempt): void;
   /** A frame the client sent: its text (binary frames: `undefined`) and size. */
   onFrame?(id: number, text: string | undefined, bytes: number): void;
   onClose?(id: number, code: number, reason: string): void;
   /** A pong frame from the client, with its payload. */
   onPong?(id: number, payload: string): void;
+  /** A message the server sent the client (WebSocket: the frame's text; Socket.IO: `[event, ...args]` as JSON). */
+  onSent?(id: number, text: string): void;
 }
 
 /** Options with every default applied. */

@@ -24,7 +24,7 @@ interface EngineSocket {
   transport?: { socket?: { bufferedAmount?: number } };
 }
 
-function sioWire(socket: Socket): Wire {
+function sioWire(socket: Socket, sent?: (text: string) => void): Wire {
   const engine = socket.conn as unknown as EngineSocket;
   return {
     get open() {
@@ -33,6 +33,7 @@ function sioWire(socket: Socket): Wire {
     send(frame, flushed) {
       const [event, ...args] = frame as [string, ...unknown[]];
       socket.emit(event, ...args);
+      sent?.(JSON.stringify(frame));
       setImmediate(flushed);
     },
     bufferedAmount() {
@@ -72,6 +73,7 @@ export async function startSocketIoServer(ctx: ServerContext): Promise<Transport
       raw.schedulePing = () => undefined;
     });
   }
+  let observed = 0;
   const namespaces = spec.channels.length ? spec.channels.map((c) => c.address || '/') : ['/'];
   for (const address of namespaces) {
     const nsp = io.of(address);
@@ -79,14 +81,44 @@ export async function startSocketIoServer(ctx: ServerContext): Promise<Transport
       if (ctx.hub.crashed) return next(new Error('Server unavailable')); // crash-on-* faults
       const auth = await authState(spec, handshakeTokens(spec, socket.handshake.auth), options, faults);
       const needsToken = spec.ext.auth?.withoutToken === 'refuse' && (options.token || options.adminToken || options.jwtSecret);
-      if (needsToken && !auth.authenticated) return next(new Error('Authentication failed'));
+      if (needsToken && !auth.authenticated) {
+        options.observer?.onRefused?.({ channel: address, query: socket.handshake.query as Record<string, string>, headers: socket.handshake.headers, auth: socket.handshake.auth, status: 401 });
+        return next(new Error('Authentication failed'));
+      }
       if (faults.has('reject-namespace')) return next(new Error('Invalid namespace'));
       (socket.data as { auth?: AuthState }).auth = auth;
       next();
     });
     nsp.on('connection', (socket) => {
       const auth = (socket.data as { auth: AuthState }).auth;
-      const conn = new Connection(ctx, sioWire(socket), address, auth);
+      // judge-client: the observer sees the connection, every event the client emits and every one it is sent.
+      const observer = options.observer;
+      const id = observer ? ++observed : 0;
+      if (observer) {
+        observer.onOpen?.(id, {
+          channel: address,
+          query: socket.handshake.query as Record<string, string>,
+          headers: socket.handshake.headers,
+          auth: socket.handshake.auth,
+          protocol: '',
+          send: (text) => {
+            const [event, ...args] = JSON.parse(text) as [string, ...unknown[]];
+            if (socket.connected) socket.emit(event, ...args);
+          },
+          close: () => socket.disconnect(true),
+          ping: () => undefined,
+        });
+        socket.onAny((event: string, ...args: unknown[]) => {
+          const text = JSON.stringify([event, ...args]);
+          observer.onFrame?.(id, text, Buffer.byteLength(text));
+        });
+        // The Engine.IO pongs the client sends (the heartbeat), as ping frames' pongs are for WebSocket.
+        socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+          if (packet.type === 'pong') observer.onPong?.(id, typeof packet.data === 'string' ? packet.data : '');
+        });
+        socket.on('disconnect', (reason: string) => observer.onClose?.(id, reason === 'client namespace disconnect' ? 1000 : reason === 'ping timeout' ? 1011 : 1006, reason));
+      }
+      const conn = new Connection(ctx, sioWire(socket, observer ? (text) => observer.onSent?.(id, text) : undefined), address, auth);
       socket.onAny((event: string, ...args: unknown[]) => {
         try {
           onEvent(event, args);

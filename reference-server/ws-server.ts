@@ -86,13 +86,18 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (ctx.hub.crashed) return socket.destroy(); // crash-on-* faults: nobody answers any more
-    if (!channels.includes(path) || refused.includes(path)) return reject(socket, 404, 'Not Found');
+    // judge-client: a refused attempt is seen too (how the client presented its token, which path it asked for).
+    const refuse = (status: number, text: string, headers?: Record<string, string>) => {
+      options.observer?.onRefused?.({ channel: path, query: Object.fromEntries(url.searchParams), headers: req.headers, status });
+      reject(socket, status, text, headers);
+    };
+    if (!channels.includes(path) || refused.includes(path)) return refuse(404, 'Not Found');
     const auth = await authState(spec, upgradeTokens(spec, req, url, faults), options, faults);
     if (socket.destroyed) return;
     // A token carried in the opening's payload is judged when the opening comes, not on the upgrade.
     const inOpening = !!spec.ext.auth?.means.every((m) => m.in === 'opening-payload');
     if (spec.ext.auth?.withoutToken === 'refuse' && !inOpening && !auth.authenticated && (options.token || options.adminToken || options.jwtSecret)) {
-      return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
+      return refuse(401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       observe(ws, path, req, url);
@@ -115,6 +120,14 @@ export async function startWsServer(ctx: ServerContext): Promise<Transport> {
       close: (code, reason) => ws.close(code, reason),
       ping: (payload) => ws.readyState === WebSocket.OPEN && ws.ping(Buffer.from(payload, 'utf8')),
     });
+    if (observer.onSent) {
+      // What the server sends the client, as it goes out (binary frames: their text).
+      const send = ws.send.bind(ws) as (data: unknown, ...rest: unknown[]) => void;
+      (ws as unknown as { send: (data: unknown, ...rest: unknown[]) => void }).send = (data, ...rest) => {
+        observer.onSent!(id, typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+        send(data, ...rest);
+      };
+    }
     ws.on('pong', (data: Buffer) => observer.onPong?.(id, data.toString('utf8')));
     ws.on('message', (data: Buffer, isBinary: boolean) => observer.onFrame?.(id, isBinary ? undefined : data.toString('utf8'), data.length));
     ws.on('close', (code: number, reason: Buffer) => observer.onClose?.(id, code, reason.toString('utf8')));

@@ -218,24 +218,30 @@ Example:
     description: 'Judge a client: the reference server serves it, watches what it sends, and restarts under it.',
     args: [SPEC_ARG],
     options: [
-      { flags: '--exec <command>', description: 'start the client under test with this shell command (it gets WSCONFORM_URL); its output is kept in the report' },
+      { flags: '--exec <command>', description: 'start the client under test with this shell command (it gets WSCONFORM_URL, and WSCONFORM_TOKEN where a token applies); its output is kept in the report' },
       { flags: '--port <n>', description: "the port to serve on (default: the document's own; 0: a free one)" },
       { flags: '--wait <time>', description: "how long to wait for the client's first connection", default: '10s' },
       { flags: '--listen <time>', description: 'how long to listen to the client before the scenarios', default: '2s' },
       { flags: '--timeout <time>', description: 'how long the client may take to react', default: '2s' },
       { flags: '--refuse <time>', description: 'how long the port refuses connections during the restart', default: '3s' },
       { flags: '--reconnect-wait <time>', description: 'how long after the restart the client may take to reconnect', default: '10s' },
-      { flags: '--token <t>', description: 'the token the server accepts' },
+      { flags: '--token <t>', description: 'the token the server accepts (the client gets it as WSCONFORM_TOKEN)' },
       { flags: '--admin-token <t>', description: 'the admin token the server accepts' },
       { flags: '--strict', description: 'a missed SHOULD fails' },
       { flags: '--reporter <name[:file]>', description: 'pretty, json, junit or html, to standard output or a file (repeatable)', repeatable: true },
     ],
     help: `The checks: client/messages (every message the client sends is documented and valid),
+client/auth (every connection attempt carries the token by a documented means; the client reads
+the token from WSCONFORM_TOKEN; where authentication is optional, only with --token),
+client/keepalive (where the document states an interval, x-wsconform.client.keepalive),
 client/ws-ping (it answers a WebSocket ping frame), client/tolerance (it survives an undocumented
 event and an extra field), and where the document asks clients to reconnect
 (x-wsconform.client.reconnect, e.g. Clown): client/reconnect (it comes back after a restart,
 without a storm while the port refuses), client/backoff (its waits grow) and client/resend (it
-subscribes again). WebSocket clients only, so far.
+subscribes again). Where the document orders client messages or names what they answer
+(x-wsconform.client.order, .answers; gemini-chat: join-session before chat, tool:approve with a
+requested callId): client/order and client/answers. Socket.IO clients: client/heartbeat (the
+Engine.IO pings are answered) instead of client/ws-ping.
 
 Exit codes: 0 the client conforms; 1 a check failed, or the client never connected; 2 usage or
 document error.

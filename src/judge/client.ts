@@ -2,9 +2,9 @@
  * Judging a client (`wsconform judge-client`): the reference server serves the protocol, an
  * observer sees every connection and every frame the client sends, and scenarios put the client
  * through what a server may legitimately do. Verdicts are reported like a run's, with the same
- * reporters and exit codes. WebSocket protocols only, so far.
+ * reporters and exit codes. WebSocket and Socket.IO protocols.
  *
- * The scenarios, in order: listen (the client's own traffic), tolerance (an undocumented event
+ * The scenarios, in order: listen (the client's own traffic, its keepalives at a stated interval), a ping frame, tolerance (an undocumented event
  * and a documented one with an extra field), and, where the document asks clients to reconnect,
  * a restart: the server closes every connection (1012, service restart), its port answers every
  * connection attempt by closing it at once for `refuseMs`, then the server is back.
@@ -13,22 +13,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { VERSION } from '../cli/version.js';
 import type { Reporter } from '../reporters/types.js';
-import { startReferenceServer, type ObservedClient, type RunningServer } from '../../reference-server/index.js';
+import { sample } from '../../reference-server/scenario.js';
+import { startReferenceServer, type ObservedClient, type RefusedAttempt, type RunningServer } from '../../reference-server/index.js';
 import { renderBasis, TRANSPORT } from '../runner/basis.js';
 import { Findings, frameEvidence } from '../runner/findings.js';
 import { withField } from '../runner/opening.js';
 import { grade, summarize, withBasis } from '../runner/run.js';
-import type { Basis } from '../spec/extension.js';
+import type { AuthMeans, Basis, ClientKeepaliveRule } from '../spec/extension.js';
 import type { CheckResult, Level, Occurrence, RunReport, Verdict } from '../runner/types.js';
 import type { Spec } from '../spec/model.js';
 import { validatorFor } from '../spec/validator.js';
+import { StallWatch } from '../runner/stalls.js';
 import type { Frame } from '../transport/types.js';
 
 /** Options of `judgeClient`. */
 export interface JudgeClientOptions {
   /** The port to serve on (default: the document's own port; 0: a free one). */
   port?: number;
-  /** A shell command that starts the client; it gets the server's URL as WSCONFORM_URL. */
+  /** A shell command that starts the client; it gets the server's URL as WSCONFORM_URL (and the token as WSCONFORM_TOKEN). */
   exec?: string;
   /** How long to wait for the client's first connection (default 10 s). */
   waitMs?: number;
@@ -70,7 +72,7 @@ const DECISION = {
 const STORM_PER_SECOND = 10;
 
 /** A client judge's checks: id, level, what it requires, and its bases on this document. */
-interface ClientCheck {
+export interface ClientCheck {
   id: string;
   level: Level;
   description: string;
@@ -79,17 +81,104 @@ interface ClientCheck {
   applies: true | string;
 }
 
-function checksFor(spec: Spec): ClientCheck[] {
+/** The ways a WebSocket client can present a token that the judge can see. */
+const SEEN_MEANS = new Set(['bearer-header', 'query', 'opening-payload', 'socketio-auth']);
+
+/** The Engine.IO ping interval (and timeout) the judge's Socket.IO server advertises: a listening of seconds sees pings. */
+const SIO_PING_MS = 1500;
+
+/** Socket.IO disconnect reasons that are the server's doing, not the client's. */
+const SERVER_REASONS = new Set(['ping timeout', 'server namespace disconnect', 'server shutting down']);
+
+function authApplies(spec: Spec, token: string | undefined): true | string {
+  const auth = spec.ext.auth;
+  if (!auth) return 'the document asks clients for no token';
+  if (!auth.means.some((m) => SEEN_MEANS.has(m.in))) return `the judge cannot see the document's means (${auth.means.map((m) => m.in).join(', ')})`;
+  if (!token) return 'authentication is optional in the document and no --token was given: give one (the client gets it as WSCONFORM_TOKEN) to judge how the client presents it';
+  return true;
+}
+
+/** The client checks of a document, with their bases on it (`token`: the one the judge gives the client, if any). */
+export function checksFor(spec: Spec, token: string | undefined): ClientCheck[] {
   const r = spec.ext.client?.reconnect;
+  const auth = spec.ext.auth;
+  const ka = spec.ext.client?.keepalive;
+  const sio = spec.transport === 'socket.io';
+  const order = spec.ext.client?.order ?? [];
+  const answers = spec.ext.client?.answers ?? [];
   const noReconnect = 'the document does not ask clients to reconnect (x-wsconform.client.reconnect)';
   return [
     { id: 'client/messages', level: 'MUST', description: 'Validates every message the client sends', requirement: 'Every message the client sends is a documented client message and matches its payload schema.', basis: [{ source: 'components.messages.*.payload: the payload schema of each client message' }, DECISION.known], applies: true },
-    { id: 'client/ws-ping', level: 'MUST', description: 'Sends the client a WebSocket ping frame', requirement: 'The client answers a ping frame with a pong frame carrying the same payload.', basis: [TRANSPORT.pingFrame, TRANSPORT.pongPayload], applies: true },
+    { id: 'client/auth', level: 'MUST', description: 'Reads how the client presents its token on every connection attempt', requirement: `Every connection attempt carries the token by a documented means (${auth?.means.map(meansText).join(' or ') ?? 'none documented'}).`, basis: auth ? [auth.basis ?? { source: 'x-wsconform.auth.means' }] : [], applies: authApplies(spec, token) },
+    { id: 'client/keepalive', level: 'MUST', description: 'Times the keepalive messages the client sends while it is listened to', requirement: ka ? `The client sends ${ka.message} every ${ka.intervalMs} ms (at most ${keepaliveWindow(ka)} ms apart), from its connection on.` : 'The client sends its keepalive message at the documented interval.', basis: ka ? [ka.basis ?? { source: 'x-wsconform.client.keepalive' }] : [], applies: ka ? true : 'the document states no interval at which clients send a keepalive (x-wsconform.client.keepalive)' },
+    { id: 'client/order', level: 'MUST', description: 'Reads the order of the messages the client sends on each connection', requirement: order.length ? order.map((o) => `${o.first} before ${o.then.join(', ')}`).join('; ') + ', on each connection.' : 'Client messages come in the documented order.', basis: order.map((o) => o.basis ?? { source: 'x-wsconform.client.order' }), applies: order.length ? true : 'the document sets no order of client messages (x-wsconform.client.order)' },
+    { id: 'client/answers', level: 'MUST', description: 'Sends the client the messages it answers, and reads the ids of its answers', requirement: answers.length ? answers.map((a) => `${a.messages.join(', ')} carry at ${a.field} an id the server sent in a ${a.to}`).join('; ') + '.' : 'A client answer names a message the server sent.', basis: answers.map((a) => a.basis ?? { source: 'x-wsconform.client.answers' }), applies: answers.length ? true : 'the document names no client message that answers a server message (x-wsconform.client.answers)' },
+    { id: 'client/ws-ping', level: 'MUST', description: 'Sends the client a WebSocket ping frame', requirement: 'The client answers a ping frame with a pong frame carrying the same payload.', basis: [TRANSPORT.pingFrame, TRANSPORT.pongPayload], applies: sio ? 'a Socket.IO protocol: the Engine.IO heartbeat is judged instead (client/heartbeat)' : true },
+    { id: 'client/heartbeat', level: 'MUST', description: `Advertises an Engine.IO pingInterval of ${SIO_PING_MS} ms and watches the client's pongs`, requirement: 'The client answers the Engine.IO pings in time: the server never drops it with "ping timeout".', basis: [TRANSPORT.engineioHeartbeat], applies: sio ? true : 'not a Socket.IO protocol (client/ws-ping judges ping frames)' },
     { id: 'client/tolerance', level: 'SHOULD', description: 'Sends an undocumented event and a documented one with an extra field', requirement: 'The client stays connected after an undocumented server event and an extra field (what it sends then is judged by client/messages).', basis: [DECISION.tolerance], applies: true },
     { id: 'client/reconnect', level: 'MUST', description: 'Restarts the server: drops the client, refuses its attempts for a while, comes back', requirement: 'After the server drops it, the client reconnects once the server is back, without a reconnect storm while the port refuses.', basis: r ? [r.basis ?? { source: 'x-wsconform.client.reconnect' }, DECISION.storm] : [], applies: r ? true : noReconnect },
     { id: 'client/backoff', level: 'MUST', description: 'Times the attempts while the port refuses', requirement: 'The waits between failed reconnection attempts grow (exponential backoff).', basis: r?.backoff === 'exponential' ? [r.backoffBasis ?? r.basis ?? { source: 'x-wsconform.client.reconnect.backoff' }] : [], applies: r?.backoff === 'exponential' ? true : r ? 'the document asks for no backoff' : noReconnect },
     { id: 'client/resend', level: 'MUST', description: 'Compares what the client sent before and after the restart', requirement: 'The messages the document names (subscriptions) that the client sent before the drop, it sends again on its new connection.', basis: r?.resend?.length ? [r.resendBasis ?? r.basis ?? { source: 'x-wsconform.client.reconnect.resend' }] : [], applies: r?.resend?.length ? true : r ? 'the document names no message to send again' : noReconnect },
   ];
+}
+
+/** The most time allowed between two keepalives: the interval, and the documented tolerance or half the interval. */
+function keepaliveWindow(rule: ClientKeepaliveRule): number {
+  return Math.round(rule.intervalMs + (rule.toleranceMs ?? rule.intervalMs / 2));
+}
+
+/** Where a field of a message is: Socket.IO fields are read inside the event's first argument. */
+function fieldOf(spec: Spec, message: unknown, path: string): unknown {
+  return valueAt(spec.transport === 'socket.io' && Array.isArray(message) ? message[1] : message, path);
+}
+
+function meansText(m: AuthMeans): string {
+  if (m.in === 'bearer-header') return 'an Authorization: Bearer header on the upgrade';
+  if (m.in === 'query') return `the query parameter ${m.name ?? 'token'}`;
+  if (m.in === 'opening-payload') return `${m.name ?? 'token'} in the first message's payload`;
+  return `the Socket.IO auth key ${m.name ?? 'token'}`;
+}
+
+/** What one connection attempt presented: the upgrade's query and headers, and (accepted) its first message. */
+interface Presented {
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Socket.IO: the handshake's auth object. */
+  auth?: Record<string, unknown>;
+  first?: unknown;
+}
+
+/**
+ * How an attempt presented the token: the documented means that carried it, else what the judge
+ * saw instead (the token elsewhere, another value where it belongs, or nothing).
+ */
+function presentedBy(p: Presented, means: AuthMeans[], token: string): { ok: true; by: string } | { ok: false; actual: string } {
+  const bearer = typeof p.headers.authorization === 'string' ? p.headers.authorization : undefined;
+  for (const m of means) {
+    if (m.in === 'bearer-header' && bearer === `Bearer ${token}`) return { ok: true, by: 'Authorization: Bearer' };
+    if (m.in === 'query' && p.query[m.name ?? 'token'] === token) return { ok: true, by: `query ${m.name ?? 'token'}` };
+    if (m.in === 'opening-payload' && valueAt(p.first, m.name ?? 'token') === token) return { ok: true, by: `first message ${m.name ?? 'token'}` };
+    if (m.in === 'socketio-auth' && p.auth?.[m.name ?? 'token'] === token) return { ok: true, by: `auth.${m.name ?? 'token'}` };
+  }
+  const elsewhere = [
+    ...Object.entries(p.auth ?? {}).filter(([, v]) => typeof v === 'string' && v.includes(token)).map(([k]) => `the handshake auth key ${k}`),
+    ...Object.entries(p.query).filter(([, v]) => v.includes(token)).map(([k]) => `the query parameter ${k}`),
+    ...Object.entries(p.headers).filter(([k, v]) => k !== 'host' && [v].flat().some((x) => typeof x === 'string' && x.includes(token))).map(([k]) => `the header ${k}`),
+  ];
+  if (elsewhere.length) return { ok: false, actual: `the token in ${elsewhere.join(' and ')}, which the document does not name` };
+  const wrong = [
+    ...(means.some((m) => m.in === 'bearer-header') && bearer !== undefined ? ['an Authorization header with another value'] : []),
+    ...means.filter((m) => m.in === 'query' && p.query[m.name ?? 'token'] !== undefined).map((m) => `another value in the query parameter ${m.name ?? 'token'}`),
+    ...means.filter((m) => m.in === 'socketio-auth' && p.auth?.[m.name ?? 'token'] !== undefined).map((m) => `another value in the handshake auth key ${m.name ?? 'token'}`),
+  ];
+  if (wrong.length) return { ok: false, actual: wrong.join(' and ') };
+  return { ok: false, actual: 'no token at all' };
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  let v = value;
+  for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
 }
 
 /** How a connection closed, read afresh (the observer sets it while the judge waits). */
@@ -99,14 +188,34 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Judges the client of `spec` (see the file comment); resolves with the report. */
 export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}): Promise<RunReport> {
-  if (spec.transport !== 'websocket') throw new Error(`judge-client judges WebSocket clients; ${spec.id} is a Socket.IO protocol (not built yet)`);
   const timeoutMs = options.timeoutMs ?? 2000;
   const validator = validatorFor(spec);
   const reporters = options.reporters ?? [];
   const startedAt = new Date();
   const t0 = performance.now();
   const now = () => performance.now() - t0;
+  const stalls = new StallWatch();
+  stalls.start();
+  const sio = spec.transport === 'socket.io';
   const conns: ClientConn[] = [];
+  /** The ids the server sent each connection in the messages its client answers (client.answers), by rule. */
+  const requested = new Map<number, Set<unknown>[]>();
+  const answerRules = spec.ext.client?.answers ?? [];
+  const noteRequest = (connId: number, message: unknown) => {
+    const name = validator.nameOf(message, 'receive');
+    answerRules.forEach((rule, i) => {
+      if (name !== rule.to) return;
+      const ids = requested.get(connId) ?? answerRules.map(() => new Set<unknown>());
+      requested.set(connId, ids);
+      ids[i].add(fieldOf(spec, message, rule.toField ?? rule.field));
+    });
+  };
+  /** Upgrades the server refused (HTTP 401, 404): they are connection attempts too. */
+  const refusals: (RefusedAttempt & { label: string; at: number })[] = [];
+  // The token the server accepts and the client gets (WSCONFORM_TOKEN): the one given, or, where
+  // the document requires one, a token of the judge's own.
+  const auth = spec.ext.auth;
+  const token = options.token ?? (auth && !auth.optional && auth.means.some((m) => SEEN_MEANS.has(m.in)) ? 'wsconform-judge-token' : undefined);
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const w of [...waiters]) w();
@@ -133,6 +242,8 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       onFrame: (id: number, text: string | undefined, bytes: number) => observer.onFrame(key(id), text, bytes),
       onClose: (id: number, code: number, reason: string) => observer.onClose(key(id), code, reason),
       onPong: (id: number, payload: string) => observer.onPong(key(id), payload),
+      onRefused: (attempt: RefusedAttempt) => observer.onRefused(attempt),
+      onSent: (id: number, text: string) => observer.onSent(key(id), text),
     };
   };
   const observer = {
@@ -148,6 +259,11 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
         try {
           frame.message = JSON.parse(text);
           frame.json = true;
+          // An event sent without an argument whose fields are all optional counts as `{}` (as the server reads it).
+          if (sio && Array.isArray(frame.message) && frame.message.length === 1) {
+            const schema = spec.message('send', String(frame.message[0]))?.schema as { type?: string; required?: string[] } | undefined;
+            if (schema?.type === 'object' && !schema.required?.length) frame.message = [frame.message[0], {}];
+          }
           frame.name = validator.nameOf(frame.message, 'send');
         } catch (err) {
           frame.json = false;
@@ -161,13 +277,25 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       conns.find((x) => x.id === id)?.pongs.push(payload);
       wake();
     },
+    onSent(id: number, text: string) {
+      if (!answerRules.length) return;
+      try {
+        noteRequest(id, JSON.parse(text));
+      } catch {
+        // not JSON: no id in it
+      }
+    },
+    onRefused(attempt: RefusedAttempt) {
+      refusals.push({ ...attempt, label: `refused#${refusals.length + 1}`, at: now() });
+      wake();
+    },
     onClose(id: number, code: number, reason: string) {
       const c = conns.find((x) => x.id === id);
-      if (c && !c.closed) c.closed = { code, reason, at: now(), byClient: !closingAll };
+      if (c && !c.closed) c.closed = { code, reason, at: now(), byClient: !closingAll && !(sio && SERVER_REASONS.has(reason)) };
       wake();
     },
   };
-  const serverOptions = { protocol: spec.file, port: options.port, token: options.token, adminToken: options.adminToken };
+  const serverOptions = { protocol: spec.file, port: options.port, token, adminToken: options.adminToken, ...(sio ? { keepaliveIntervalMs: SIO_PING_MS } : {}) };
   let server: RunningServer | undefined = await startReferenceServer({ ...serverOptions, observer: observerFor(1) });
   const port = server.port;
   const url = server.url;
@@ -175,13 +303,13 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
   let child: ChildProcess | undefined;
   let output = '';
   if (options.exec) {
-    child = spawn(options.exec, { shell: true, env: { ...process.env, WSCONFORM_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(options.exec, { shell: true, env: { ...process.env, WSCONFORM_URL: url, ...(token ? { WSCONFORM_TOKEN: token } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-16_384));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     child.on('error', (err) => problems.push(`--exec could not start: ${err.message}`));
   }
-  const checks = checksFor(spec);
+  const checks = checksFor(spec, token);
   for (const rep of reporters) await rep.onRunStart?.({ spec: { id: spec.id, title: spec.title, version: spec.version, file: spec.file }, url, startedAt: startedAt.toISOString(), checks: checks.map(({ id, level, description }) => ({ id, category: 'client', level, description })), strict: !!options.strict, timeoutMs, observeMs: options.listenMs ?? 2000 });
 
   const findings = new Map(checks.map((c) => [c.id, new Findings()]));
@@ -192,18 +320,42 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
     // 1. The client connects, and is listened to.
     const connected = await until(() => conns.length > 0, options.waitMs ?? 10_000);
     if (!connected) {
-      problems.push(`the client never connected to ${url} within ${options.waitMs ?? 10_000} ms${options.exec ? ` (its output: ${JSON.stringify(output.slice(-300))})` : ''}`);
+      const refused = refusals.length ? `; the server refused its ${refusals.length} attempt(s) (HTTP ${[...new Set(refusals.map((r) => r.status))].join(', ')} on ${[...new Set(refusals.map((r) => r.channel))].join(', ')})` : '';
+      problems.push(`the client never connected to ${url} within ${options.waitMs ?? 10_000} ms${refused}${options.exec ? ` (its output: ${JSON.stringify(output.slice(-300))})` : ''}`);
     } else {
       const first = conns[0];
       await sleep(options.listenMs ?? 2000);
 
-      // 2. A WebSocket ping frame: RFC 6455 asks every endpoint to answer it.
-      if (!first.closed) {
+      // Keepalive: the gaps between the client's keepalives while it was listened to, less the
+      // time the judge itself was held up (a loaded machine delays the judge, not the client).
+      const ka = spec.ext.client?.keepalive;
+      if (ka) {
+        const window = keepaliveWindow(ka);
+        const end = first.closed ? first.closed.at - first.openedAt : now() - first.openedAt;
+        const times = first.frames.filter((f) => f.name === ka.message).map((f) => f.at);
+        const expected = `${ka.message} every ${ka.intervalMs} ms (at most ${window} ms apart)`;
+        const k = findings.get('client/keepalive')!;
+        if (end < window) notes.set('client/keepalive', `the client was listened to for ${Math.round(end)} ms, less than the interval plus tolerance (${window} ms); raise --listen to judge it`);
+        else {
+          const marks = [0, ...times, end];
+          for (let i = 1; i < marks.length; i++) {
+            const gap = marks[i] - marks[i - 1];
+            const held = stalls.heldUpMs(t0 + first.openedAt + marks[i - 1], t0 + first.openedAt + marks[i]);
+            if (gap - held > window) {
+              const what = i === marks.length - 1 ? (times.length ? `none in the last ${Math.round(gap)} ms of the listening` : `none in ${Math.round(gap)} ms`) : `${Math.round(gap)} ms without one`;
+              k.add(times.length ? 'late' : 'none', { basis: ka.basis, message: times.length ? `The client's ${ka.message} came late` : `The client sent no ${ka.message}`, expected, actual: what }, at(first, first.frames.find((f) => f.name === ka.message && f.at >= marks[i] - 1)));
+            }
+          }
+        }
+      }
+
+      // 2. A WebSocket ping frame: RFC 6455 asks every endpoint to answer it (Socket.IO: the Engine.IO heartbeat runs all along).
+      if (!sio && !first.closed) {
         const payload = `wsconform-${Math.random().toString(36).slice(2, 8)}`;
         first.client.ping(payload);
         const answered = await until(() => first.pongs.includes(payload) || !!first.closed, timeoutMs);
         if (!first.pongs.includes(payload)) findings.get('client/ws-ping')!.add('no-pong', { basis: first.pongs.length ? TRANSPORT.pongPayload : TRANSPORT.pingFrame, message: 'The client did not answer a ping frame', expected: `a pong frame with payload ${JSON.stringify(payload)} within ${timeoutMs} ms`, actual: answered ? 'the connection closed first' : first.pongs.length ? `pongs with other payloads: ${first.pongs.map((p) => JSON.stringify(p)).join(', ')}` : 'no pong frame' }, { connection: first.label });
-      } else notes.set('client/ws-ping', 'the client closed its connection before the ping');
+      } else if (!sio) notes.set('client/ws-ping', 'the client closed its connection before the ping');
 
       // 3. Tolerance: an undocumented event, then a documented one with an extra field.
       if (!first.closed) {
@@ -212,15 +364,38 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
         const nameField = spec.ext.nameField?.receive ?? 'type';
         const documented = spec.messages.find((m) => m.direction === 'receive' && m.examples.length && typeof m.examples[0] === 'object' && m.examples[0] !== null && !Array.isArray(m.examples[0]));
         const example = (documented?.examples[0] ?? {}) as Record<string, unknown>;
-        first.client.send(JSON.stringify(withField(example, nameField, 'WsconformUndocumented')));
-        if (documented) first.client.send(JSON.stringify({ ...example, wsconformExtra: true }));
+        // Socket.IO: the event name is the name, the example its argument.
+        first.client.send(JSON.stringify(sio ? ['WsconformUndocumented', example] : withField(example, nameField, 'WsconformUndocumented')));
+        if (documented) first.client.send(JSON.stringify(sio ? [documented.name, { ...example, wsconformExtra: true }] : { ...example, wsconformExtra: true }));
         await until(() => !!first.closed, timeoutMs);
         const f = findings.get('client/tolerance')!;
         const closed = closedOf(first);
         if (closed?.byClient) f.add('closed', { message: 'The client closed its connection after an undocumented event', expected: 'a client that ignores what it does not know and stays connected', actual: `closed with ${closed.code}${closed.reason ? ` (${closed.reason})` : ''} within ${timeoutMs} ms` }, at(first, first.frames[first.frames.length - 1]));
       } else notes.set('client/tolerance', 'the client closed its connection before the probe');
 
-      // 4. The restart, where the document asks clients to reconnect.
+      // 4. The messages the client answers (client.answers): the server's, with a fresh id each.
+      for (const rule of answerRules) {
+        if (first.closed) {
+          notes.set('client/answers', 'the client closed its connection before the judge could send it what it answers');
+          break;
+        }
+        const to = spec.messages.find((m) => m.direction === 'receive' && m.name === rule.to);
+        // Its first example, or (none given) the smallest payload its schema accepts.
+        const example = to ? (to.examples[0] ?? sample(to.schema)) : undefined;
+        if (!to || !example || typeof example !== 'object' || Array.isArray(example)) {
+          notes.set('client/answers', `the document gives no object payload of ${rule.to} to send`);
+          continue;
+        }
+        const id = `wsconform-${Math.random().toString(36).slice(2, 10)}`;
+        const payload = withField(example, rule.toField ?? rule.field, id);
+        const message = sio ? [rule.to, payload] : payload;
+        noteRequest(first.id, message);
+        first.client.send(JSON.stringify(message));
+        const already = first.frames.length;
+        await until(() => first.frames.slice(already).some((f) => f.name !== undefined && answerRules.some((r) => r.messages.includes(f.name!))) || !!first.closed, timeoutMs);
+      }
+
+      // 5. The restart, where the document asks clients to reconnect.
       const rule = spec.ext.client?.reconnect;
       if (rule && server) {
         const before = conns.length;
@@ -276,6 +451,63 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await server?.close();
+    stalls.stop();
+  }
+
+  // How every connection attempt, accepted or refused, presented the token.
+  if (auth && token && authApplies(spec, token) === true) {
+    const a = findings.get('client/auth')!;
+    const attempts = [...conns.map((c) => ({ label: c.label, at: c.openedAt, p: { query: c.client.query, headers: c.client.headers, auth: c.client.auth, first: c.frames[0]?.message } as Presented, opening: true })), ...refusals.map((r) => ({ label: r.label, at: r.at, p: { query: r.query, headers: r.headers, auth: r.auth } as Presented, opening: false }))];
+    // A token in the opening's payload can only be read on an accepted connection that sent it.
+    const means = (opening: boolean) => auth.means.filter((m) => m.in !== 'opening-payload' || opening);
+    for (const t of attempts) {
+      const r = presentedBy(t.p, means(t.opening), token);
+      if (!r.ok) a.add(r.actual, { basis: auth.basis, message: 'The client did not present its token by a documented means', expected: auth.means.map(meansText).join(' or '), actual: `${r.actual} (WSCONFORM_TOKEN)` }, { connection: t.label });
+    }
+    if (!attempts.length) notes.set('client/auth', 'the client made no connection attempt');
+  }
+
+  // The order of the client's messages, on every connection: nothing of `then` before `first`.
+  const orderRules = spec.ext.client?.order ?? [];
+  if (orderRules.length && conns.length) {
+    const o = findings.get('client/order')!;
+    for (const rule of orderRules) {
+      for (const c of conns) {
+        const firstAt = c.frames.findIndex((f) => f.name === rule.first);
+        const early = c.frames.filter((f, i) => f.name !== undefined && rule.then.includes(f.name) && (firstAt < 0 || i < firstAt));
+        for (const f of early) o.add(`${rule.first}|${f.name}`, { basis: rule.basis, message: `The client sent ${f.name} before ${rule.first}`, expected: `${rule.first} first, then ${rule.then.join(', ')}`, actual: firstAt < 0 ? `${f.name} on a connection that never sent ${rule.first}` : `${f.name} at message ${f.index + 1}, ${rule.first} only at message ${firstAt + 1}` }, at(c, f));
+      }
+    }
+    if (!conns.some((c) => c.frames.some((f) => f.name !== undefined && orderRules.some((r) => r.then.includes(f.name!))))) notes.set('client/order', `the client sent none of ${[...new Set(orderRules.flatMap((r) => r.then))].join(', ')}`);
+  }
+
+  // The ids of the client's answers: each one the server sent that connection.
+  if (answerRules.length && conns.length) {
+    const a = findings.get('client/answers')!;
+    let answered = 0;
+    for (const c of conns) {
+      for (const f of c.frames) {
+        answerRules.forEach((rule, i) => {
+          if (f.name === undefined || !rule.messages.includes(f.name)) return;
+          answered++;
+          const id = fieldOf(spec, f.message, rule.field);
+          const sent = requested.get(c.id)?.[i] ?? new Set();
+          if (!sent.has(id)) a.add(`${f.name}|${rule.to}`, { basis: rule.basis, message: `The client's ${f.name} names no ${rule.to} it was sent`, expected: `${rule.field} of a ${rule.to} sent on this connection (${sent.size ? [...sent].map((v) => JSON.stringify(v)).join(', ') : 'none was'})`, actual: `${rule.field} ${JSON.stringify(id)}` }, at(c, f, rule.field));
+        });
+      }
+    }
+    if (!answered && !notes.has('client/answers')) notes.set('client/answers', `the client answered none of the ${[...new Set(answerRules.map((r) => r.to))].join(', ')} it was sent`);
+  }
+
+  // The Engine.IO heartbeat: the server never dropped a connection for a missing pong.
+  if (sio && conns.length) {
+    const h = findings.get('client/heartbeat')!;
+    for (const c of conns) if (c.closed?.reason === 'ping timeout') h.add('ping-timeout', { message: 'The client did not answer the Engine.IO pings in time', expected: `a pong within ${SIO_PING_MS} ms of each ping (pingInterval ${SIO_PING_MS} ms, pingTimeout ${SIO_PING_MS} ms in the handshake)`, actual: `the server dropped the connection with "ping timeout" ${Math.round(c.closed.at - c.openedAt)} ms after it opened` }, at(c, c.frames[c.frames.length - 1]));
+    // A pong shows the client keeps the heartbeat; none and no timeout: no ping came due while it was connected.
+    if (!h.list().length && !conns.some((c) => c.pongs.length)) {
+      const lived = Math.max(...conns.map((c) => (c.closed?.at ?? now()) - c.openedAt));
+      notes.set('client/heartbeat', `no Engine.IO ping came due while the client was connected (at most ${Math.round(lived)} ms; pingInterval ${SIO_PING_MS} ms)`);
+    }
   }
 
   // Every message the client sent, on every connection.
@@ -300,7 +532,7 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
     const base = { id: c.id, category: 'client', level: c.level, description: c.description, requirement: c.requirement, basis: c.basis, quote: c.basis.map(renderBasis).join(' · '), durationMs: 0 };
     const done = (verdict: Verdict, extra: Partial<CheckResult> = {}): CheckResult => ({ ...base, verdict, findings: [], ...extra });
     if (c.applies !== true) return done('skip', { reason: c.applies });
-    if (!conns.length) return done('skip', { reason: 'the client never connected' });
+    if (!conns.length && !(c.id === 'client/auth' && refusals.length)) return done('skip', { reason: 'the client never connected' });
     const list = findings.get(c.id)!.list().map((f) => withBasis(f, c.basis));
     if (list.length) return done(grade({ verdict: 'fail', findings: list }, c.level, !!options.strict), { findings: list });
     const note = notes.get(c.id);
@@ -321,6 +553,7 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
     client: {
       connections: conns.map((c) => ({ label: c.label, openedMs: Math.round(c.openedAt), ...(c.closed ? { closed: { code: c.closed.code, byClient: c.closed.byClient, ms: Math.round(c.closed.at) } } : {}), frames: c.frames.map((f) => ({ frameIndex: f.index, at: f.at, dir: f.dir, frame: frameEvidence(f) })) })),
       refusedAttempts: refusedAttempts.map((t) => Math.round(t)),
+      ...(refusals.length ? { refusedUpgrades: refusals.map((r) => ({ label: r.label, ms: Math.round(r.at), channel: r.channel, status: r.status })) } : {}),
       ...(options.exec ? { output } : {}),
     },
   };

@@ -85,6 +85,23 @@ export default defineProtocol({
         basis: { quote: 'accumulated: string; // Full response so far', source: '`gemini:content`' },
       },
     ],
+    // What the document asks of clients (judge-client). The order comes from the "Basic Chat Flow"
+    // example, not from a rule, so it grades SHOULD (decision gemini-chat-client-order); an
+    // approval names a request ("Approve a tool execution request"), so its callId is one the
+    // server sent in a gemini:tool-request.
+    client: {
+      order: [
+        {
+          first: 'join-session',
+          then: ['chat:message', 'chat:cancel', 'chat:clear', 'chat:get-history'],
+          basis: { quote: "// Join session socket.on('connect', () => { socket.emit('join-session', { sessionId }); });", source: 'Example Usage Patterns: Basic Chat Flow', level: 'SHOULD' },
+        },
+      ],
+      answers: [
+        { messages: ['tool:approve'], to: 'gemini:tool-request', field: 'callId', basis: { quote: 'Approve a tool execution request.', source: '`tool:approve`' } },
+        { messages: ['tool:reject'], to: 'gemini:tool-request', field: 'callId', basis: { quote: 'Reject a tool execution request.', source: '`tool:reject`' } },
+      ],
+    },
     // The connection example passes `auth.token`; the document never says what happens without
     // one, so the refusal is a decision (gemini-chat-auth) and grades SHOULD.
     auth: {

@@ -244,7 +244,7 @@ export interface RunReport {
   /** The observation connection: how long it listened, and how many server frames it took in. */
   observation?: { observedMs: number; serverFrames: number; framesKept?: number; loopDelayMs?: { p50: number; max: number } };
   /** `judge-client`: the client's connections with the frames it sent, its attempts while the port refused, its output. */
-  client?: { connections: { label: string; openedMs: number; closed?: { code: number; byClient: boolean; ms: number }; frames: TranscriptFrame[] }[]; refusedAttempts: number[]; output?: string };
+  client?: { connections: { label: string; openedMs: number; closed?: { code: number; byClient: boolean; ms: number }; frames: TranscriptFrame[] }[]; refusedAttempts: number[]; refusedUpgrades?: { label: string; ms: number; channel: string; status: number }[]; output?: string };
   /** With `--clients N`: how many clients observed, and each one's ping → pong latency. */
   clients?: { count: number; latency: ClientLatency[] };
 }

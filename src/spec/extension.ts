@@ -262,6 +262,58 @@ export interface BroadcastRule {
 export interface ClientRules {
   /** After the server goes away, the client reconnects. */
   reconnect?: ReconnectRule;
+  /** The client sends a keepalive message at a documented interval. */
+  keepalive?: ClientKeepaliveRule;
+  /** Client messages that come only after another one on the same connection (gemini-chat: chat after `join-session`). */
+  order?: ClientOrderRule[];
+  /** Client messages that answer a server message, naming it by an id the server sent (gemini-chat: `tool:approve` with the `callId` of a `gemini:tool-request`). */
+  answers?: ClientAnswerRule[];
+}
+
+/** On each connection, the client sends `first` before any of `then`. */
+export interface ClientOrderRule {
+  /** Wire name of the client message that comes first. */
+  first: string;
+  /** Wire names of the client messages that may only follow it. */
+  then: string[];
+  basis?: Basis;
+}
+
+/**
+ * A client message that answers a server message: the value at `field` in the client's message
+ * is one that the server sent at `toField` (default: `field`) in a `to` message on the same connection.
+ */
+export interface ClientAnswerRule {
+  /** Wire names of the client's answers. */
+  messages: string[];
+  /** Wire name of the server message answered. */
+  to: string;
+  /** Dotted path of the id in the client's answer. */
+  field: string;
+  /** Dotted path of the id in the server's message (default: `field`). */
+  toField?: string;
+  basis?: Basis;
+}
+
+/**
+ * A keepalive the client sends by itself, where the document states its interval (a user's
+ * document: "clients must send `heartbeat` every 30 s"). An interval that appears only in an
+ * example (the control plane's `setInterval(…, 30000)`) is an example value, not this rule.
+ */
+export interface ClientKeepaliveRule {
+  /** Wire name of the client's keepalive message. */
+  message: string;
+  /**
+   * The documented interval (ms).
+   * @minimum 1
+   */
+  intervalMs: number;
+  /**
+   * How late a keepalive may come beyond the interval (ms; default: half the interval).
+   * @minimum 0
+   */
+  toleranceMs?: number;
+  basis?: Basis;
 }
 
 /** How a client reconnects after the server drops it (e.g. Clown: "Clients should implement reconnection logic"). */

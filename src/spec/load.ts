@@ -395,6 +395,10 @@ function ruleNames(ext: WsconformExtension): [string, string[]][] {
   for (const l of ext.lifecycles ?? []) out.push([`lifecycles.${l.id}`, [l.start, ...l.end, ...(l.during ?? [])]]);
   for (const a of ext.accumulations ?? []) out.push([`accumulations.${a.id}`, [a.message, ...(a.final ? [a.final.message] : []), ...(a.resetOn ?? [])]]);
   if (ext.keepalive?.appPing) out.push(['keepalive.appPing', [ext.keepalive.appPing.ping, ext.keepalive.appPing.pong]]);
+  if (ext.client?.reconnect?.resend) out.push(['client.reconnect.resend', ext.client.reconnect.resend]);
+  if (ext.client?.keepalive) out.push(['client.keepalive', [ext.client.keepalive.message]]);
+  for (const [i, o] of (ext.client?.order ?? []).entries()) out.push([`client.order.${i}`, [o.first, ...o.then]]);
+  for (const [i, a] of (ext.client?.answers ?? []).entries()) out.push([`client.answers.${i}`, [...a.messages, a.to]]);
   if (ext.keepalive?.serverAppPing) out.push(['keepalive.serverAppPing', [ext.keepalive.serverAppPing.ping, ext.keepalive.serverAppPing.pong]]);
   if (ext.auth) {
     out.push(['auth', [...(ext.auth.writes ?? []), ...(ext.auth.refusals ?? []), ...(ext.auth.statusMessage ? [ext.auth.statusMessage.message] : [])]]);

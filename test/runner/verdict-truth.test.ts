@@ -3,6 +3,7 @@
  * the document under test, the URL given is the URL tested, a run that saw nothing or was
  * refused never exits 0, and checks do not contaminate each other.
  */
+import { checksFor as clientChecksFor } from '../../src/judge/client.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +51,7 @@ const EXAMPLE_SOURCE: Record<string, string> = {
 };
 
 describe('evidence quotes the document being tested, never another one', () => {
-  for (const ref of [...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml', ...Object.keys(EXAMPLE_SOURCE)]) {
+  for (const ref of [...BUILTIN_PROTOCOLS, 'examples/ticker.asyncapi.yaml', 'test/judge/documents/ticker.asyncapi.yaml', ...Object.keys(EXAMPLE_SOURCE)]) {
     it(`${ref}: every basis quotes its own document (and, for a built-in, its source prose), a transport specification or a recorded decision`, async () => {
       const spec = await loadSpec(ref);
       const own = squash(strings(parse(readFileSync(spec.file, 'utf8'))).join('\n'));
@@ -60,6 +61,8 @@ describe('evidence quotes the document being tested, never another one', () => {
       const ownDecisions = new Set((spec.ext.decisions ?? []).map((d) => d.split(':')[0]));
       const bases: { where: string; basis: Basis }[] = [];
       for (const c of CHECKS) if (c.appliesTo(spec) === true) for (const basis of c.basis(spec)) bases.push({ where: c.id, basis });
+      // judge-client's checks too (with a token, so that client/auth applies where it can).
+      for (const c of clientChecksFor(spec, 'a-token')) if (c.applies === true) for (const basis of c.basis) bases.push({ where: c.id, basis });
       for (const m of spec.messages) if (m.direction === 'receive') bases.push({ where: `schema of ${m.name}`, basis: schemaBasis(spec, m.name)! });
       for (const r of spec.replies.keys()) bases.push({ where: `reply to ${r}`, basis: replyBasis(spec, r) });
       const wrong: string[] = [];
