@@ -98,6 +98,9 @@ function authApplies(spec: Spec, token: string | undefined): true | string {
   return true;
 }
 
+/** The ids of every client check, in report order. */
+export const CLIENT_CHECK_IDS = ['client/messages', 'client/auth', 'client/keepalive', 'client/order', 'client/answers', 'client/ws-ping', 'client/heartbeat', 'client/tolerance', 'client/reconnect', 'client/backoff', 'client/resend'] as const;
+
 /** The client checks of a document, with their bases on it (`token`: the one the judge gives the client, if any). */
 export function checksFor(spec: Spec, token: string | undefined): ClientCheck[] {
   const r = spec.ext.client?.reconnect;

@@ -9,6 +9,13 @@
  * `beforeAll` registered before the call); each test reports its check's verdict: `fail` and
  * `error` fail it (requirement / expected / actual in the message), `skip` marks it skipped with
  * the reason, `pass` and `non-strict` pass (a non-strict SHOULD miss is annotated).
+ *
+ *   import { clientConformanceSuite } from 'wsconform/vitest';
+ *   clientConformanceSuite({ protocol: 'clown', exec: 'node dist/dashboard.js' });
+ *
+ * does the same for a client: judge-client serves the protocol, starts the client (`exec`, which
+ * reads WSCONFORM_URL and WSCONFORM_TOKEN), and each client check is a test; a first test,
+ * "the client connected", fails when the judge saw no connection.
  */
 import { beforeAll, describe, it, type TestContext } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
@@ -17,6 +24,7 @@ import { DEFAULT_OBSERVE_MS, DEFAULT_TIMEOUT_MS, runSuite } from '../runner/run.
 import { selectChecks } from '../runner/select.js';
 import type { CheckResult, RunReport } from '../runner/types.js';
 import { loadSpec } from '../spec/load.js';
+import { CLIENT_CHECK_IDS, judgeClient, type JudgeClientOptions } from '../judge/client.js';
 
 /** Options of `conformanceSuite`. */
 export interface ConformanceSuiteOptions {
@@ -98,6 +106,39 @@ export function conformanceSuite(options: ConformanceSuiteOptions): void {
       it(check.id, async (ctx) => {
         const r = report?.checks.find((c) => c.id === check.id);
         if (!r) throw new Error(`${check.id}: no result (the run did not complete)`);
+        await reportVerdict(r, ctx);
+      });
+    }
+  });
+}
+
+/** Options of `clientConformanceSuite`: judge-client's, with the protocol and the suite's name. */
+export interface ClientConformanceSuiteOptions extends Omit<JudgeClientOptions, 'reporters'> {
+  /** A built-in protocol id or the path of an AsyncAPI document. */
+  protocol: string;
+  /** The suite's name (default `wsconform client <protocol>`). */
+  name?: string;
+}
+
+/** Registers a client's suite: one `describe`, a `beforeAll` judging the client once, a test for the connection and one per client check. */
+export function clientConformanceSuite(options: ClientConformanceSuiteOptions): void {
+  const { protocol, name, ...judge } = options;
+  const timeoutMs = judge.timeoutMs ?? 2000;
+  // The judge bounds itself: the wait, the listening, the probes and the restart each have a limit.
+  const hookTimeout = (judge.waitMs ?? 10_000) + (judge.listenMs ?? 2000) + 6 * timeoutMs + (judge.refuseMs ?? 3000) + (judge.reconnectMs ?? 10_000) + 15_000;
+  describe(name ?? `wsconform client ${protocol}`, () => {
+    let report: RunReport | undefined;
+    beforeAll(async () => {
+      report = await judgeClient(await loadSpec(protocol), judge);
+    }, hookTimeout);
+    it('the client connected', () => {
+      if (!report) throw new Error('no report (the judge did not complete)');
+      if (report.problems?.length) throw new Error(report.problems.join('\n'));
+    });
+    for (const id of CLIENT_CHECK_IDS) {
+      it(id, async (ctx) => {
+        const r = report?.checks.find((c) => c.id === id);
+        if (!r) throw new Error(`${id}: no result (the judge did not complete)`);
         await reportVerdict(r, ctx);
       });
     }

@@ -137,6 +137,15 @@ describe("judge-client on the documents' own snippets", () => {
     expect(sent.every((f) => f.includes('"type":"ping"'))).toBe(true);
     expect(exitCodeOf(r)).toBe(0);
   });
+
+  it('the control plane with a broken ping (the bare word, not JSON): client/messages fails, and only it', async () => {
+    const code = CONTROL_PLANE_JS.replace('}, 30000);', '}, 400);').replace("ws.send(JSON.stringify({ type: 'ping' }));", "ws.send('ping');");
+    const r = await judgeClient(await loadSpec('aragora-control-plane'), { ...FAST, exec: browserSnippet('control-plane-broken', code, 'ws://localhost:8766/api/control-plane/stream', 'globalThis.updateDashboard = () => undefined;\n') });
+    expect(skipped(r), JSON.stringify(notPassed(r))).toEqual({ 'client/messages': 'fail', ...NOT_ASKED });
+    const m = r.checks.find((c) => c.id === 'client/messages')!;
+    expect(m.findings[0]).toMatchObject({ message: 'The client sent text that is not JSON', level: 'MUST' });
+    expect(m.findings[0].occurrences[0].frame).toContain('ping');
+  });
 });
 
 const TICKER = join(packageRoot(), 'test', 'judge', 'documents', 'ticker.asyncapi.yaml');

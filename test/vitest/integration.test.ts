@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../conformance/index.js';
 import { startReferenceServer } from '../../reference-server/index.js';
-import { conformanceSuite } from '../../src/vitest/index.js';
+import { CLIENT_CHECK_IDS, checksFor } from '../../src/judge/client.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { clientConformanceSuite, conformanceSuite } from '../../src/vitest/index.js';
 import { ROOT } from '../helpers.js';
 
 let server: Awaited<ReturnType<typeof startReferenceServer>>;
@@ -33,6 +35,25 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 conformanceSuite({ protocol: 'kiwi', url: () => server.url, timeoutMs: 1000, observeMs: 400, skip: ['robustness'] });
+`;
+
+// A client's suite: the judge serves the ticker document and starts a conforming client.
+clientConformanceSuite({
+  protocol: join(ROOT, 'test/judge/documents/ticker.asyncapi.yaml'),
+  exec: `"${process.execPath}" "${join(ROOT, 'test/clients/ticker-client.mjs')}" good`,
+  port: 0,
+  waitMs: 10_000,
+  listenMs: 1200,
+  timeoutMs: 1500,
+});
+
+it('clientConformanceSuite registers every client check the judge reports, in its order', async () => {
+  expect([...CLIENT_CHECK_IDS]).toEqual(checksFor(await loadSpec('clown'), undefined).map((c) => c.id));
+});
+
+const CLIENT_PROJECT_TEST = (client: string) => `import { clientConformanceSuite } from 'wsconform/vitest';
+
+clientConformanceSuite({ protocol: 'gemini-chat', exec: ${JSON.stringify(`"${process.execPath}" "${client}" stale-callid`)}, port: 0, listenMs: 1200, timeoutMs: 1500 });
 `;
 
 interface JsonAssertion {
@@ -89,5 +110,20 @@ describe('conformanceSuite in a user project', () => {
       '    Expected: epoch seconds as a number (e.g. 1709000000.0)',
       '    Actual:   an ISO 8601 string "2024-02-27T02:13:20Z"',
     ]);
+  }, 90_000);
+
+  it('clientConformanceSuite fails the test of the check a broken client fails, and only it', async () => {
+    const cdir = mkdtempSync(join(tmp, 'vitest-client-project-'));
+    try {
+      writeFileSync(join(cdir, 'vitest.config.mjs'), "export default { test: { include: ['*.test.mjs'] } };\n");
+      writeFileSync(join(cdir, 'client.test.mjs'), CLIENT_PROJECT_TEST(join(ROOT, 'test/clients/gemini-client.mjs')));
+      const { code, stderr, tests } = await vitestIn(cdir);
+      expect(code, stderr).toBe(1);
+      expect(tests.map((t) => t.title)).toEqual(['the client connected', ...CLIENT_CHECK_IDS]);
+      expect(tests.filter((t) => t.status === 'failed').map((t) => t.title)).toEqual(['client/answers']);
+      expect(tests.find((t) => t.title === 'client/answers')!.failureMessages[0]).toContain("client/answers failed: The client's tool:approve names no gemini:tool-request it was sent");
+    } finally {
+      rmSync(cdir, { recursive: true, force: true });
+    }
   }, 90_000);
 });
