@@ -10,7 +10,6 @@ import { msOption, reporterSpecs } from './run.js';
 const impl: CommandImpl = async ({ args, opts, io }) => {
   const [ref] = args as [string];
   const spec = await loadSpec(ref);
-  if (spec.transport !== 'websocket') throw new UsageError(`judge-client: ${spec.id} is a Socket.IO protocol; only WebSocket clients are judged so far`);
   let port: number | undefined;
   if (opts.port !== undefined) {
     port = Number(opts.port);

@@ -306,7 +306,7 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
   let child: ChildProcess | undefined;
   let output = '';
   if (options.exec) {
-    child = spawn(options.exec, { shell: true, env: { ...process.env, WSCONFORM_URL: url, ...(token ? { WSCONFORM_TOKEN: token } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(options.exec, { shell: true, env: { ...process.env, WSCONFORM_URL: url, ...(token ? { WSCONFORM_TOKEN: token } : {}) }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-16_384));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
@@ -448,11 +448,7 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       await sleep(Math.min(timeoutMs, 500));
     }
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([new Promise((r) => child!.once('exit', r)), sleep(2000)]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    if (child) await stop(child);
     await server?.close();
     stalls.stop();
   }
@@ -562,6 +558,32 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
   };
   for (const rep of reporters) await rep.onRunEnd?.(report);
   return report;
+}
+
+/**
+ * Stops the client and everything it started: `--exec` runs in a shell, whose children (the
+ * client itself) would keep running, and keep the output pipes (and so the judge) open, if only
+ * the shell were killed. The client runs in a process group of its own, and the group is stopped.
+ */
+async function stop(child: ChildProcess): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  const closed = new Promise<void>((r) => (child.exitCode !== null && child.stdout?.closed !== false ? r() : child.once('close', () => r())));
+  signal('SIGTERM');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 2000)))]);
+  clearTimeout(timer);
+  if (late) {
+    signal('SIGKILL');
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
 }
 
 /**

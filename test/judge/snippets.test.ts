@@ -10,6 +10,7 @@ import { judgeClient, type JudgeClientOptions } from '../../src/judge/client.js'
 import { exitCodeOf, type RunReport } from '../../src/runner/index.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { packageRoot } from '../../src/spec/paths.js';
+import { runCli } from '../helpers.js';
 
 const FAST: JudgeClientOptions = { port: 0, waitMs: 10_000, listenMs: 1200, timeoutMs: 1500 };
 const dir = mkdtempSync(join(tmpdir(), 'wsconform-snippets-'));
@@ -270,6 +271,11 @@ describe('judge-client on a Socket.IO client (gemini-chat)', () => {
     const failing = Object.fromEntries(r.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'non-strict').map((c) => [c.id, c.verdict]));
     expect(failing, JSON.stringify(notPassed(r))).toEqual(expected);
     if (mode === 'good') expect(skipped(r)).toEqual(SIO_NOT_ASKED);
+  });
+
+  it('from the CLI: exit 1 for a client that fails a MUST, and the client (a shell\'s child) is stopped, so the command ends', async () => {
+    const r = await runCli(['judge-client', 'gemini-chat', '--port', '0', '--listen', '1.2s', '--timeout', '1.5s', '--exec', `"${process.execPath}" "${GEMINI_CLIENT}" stale-callid`], { timeoutMs: 30_000 });
+    expect([r.code, r.stdout.match(/^ {2}FAIL {2}\S+/gm)]).toEqual([1, ['  FAIL  client/answers']]);
   });
 
   it('the evidence names the frame and the document: an approval of the example callId, chat before join', async () => {
