@@ -199,6 +199,32 @@ Examples:
     load: () => import('./docs.js'),
   },
   {
+    name: 'diff',
+    description: 'Classify every change between two documents: what breaks clients, what breaks servers.',
+    args: [
+      { name: 'old', description: 'the document before (a built-in id or a path)', required: true },
+      { name: 'new', description: 'the document after (a built-in id or a path)', required: true },
+    ],
+    options: [
+      { flags: '--format <format>', description: 'pretty, json or markdown (for a pull-request comment)', default: 'pretty', choices: ['pretty', 'json', 'markdown'] },
+      { flags: '--fail-on <what>', description: 'exit 1 on a breaking change, or on any change', default: 'breaking', choices: ['breaking', 'any'] },
+    ],
+    help: `A server message is written by servers and read by clients; a client message the other way
+round. A schema that accepts less breaks its writers, one that accepts more breaks its readers.
+The x-wsconform rules are classified too (initial messages, sequences, the name field, auth,
+subprotocols, close codes, timestamps, the envelope); a rule the table does not know is
+reported as breaking both, never dropped. Descriptions, examples and bases are words: they
+change nothing.
+
+Exit codes: 0 nothing breaks (with --fail-on any: nothing changed); 1 something does; 2 usage or
+document error.
+
+Examples:
+  wsconform diff asyncapi/kiwi.yaml kiwi-next.yaml
+  git show main:asyncapi/kiwi.yaml > /tmp/kiwi-main.yaml && wsconform diff /tmp/kiwi-main.yaml asyncapi/kiwi.yaml --format markdown`,
+    load: () => import('./diff.js'),
+  },
+  {
     name: 'types',
     description: "Write TypeScript types for a protocol's messages (name → payload maps included).",
     args: [SPEC_ARG],
