@@ -304,10 +304,12 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
   const url = server.url;
   const problems: string[] = [];
   let child: ChildProcess | undefined;
+  let unguard: (() => void) | undefined;
   let output = '';
   if (options.exec) {
     child = spawn(options.exec, { shell: true, env: { ...process.env, WSCONFORM_URL: url, ...(token ? { WSCONFORM_TOKEN: token } : {}) }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
     const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-16_384));
+    unguard = guard(child);
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     child.on('error', (err) => problems.push(`--exec could not start: ${err.message}`));
@@ -448,7 +450,10 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       await sleep(Math.min(timeoutMs, 500));
     }
   } finally {
-    if (child) await stop(child);
+    if (child) {
+      await stop(child);
+      unguard?.();
+    }
     await server?.close();
     stalls.stop();
   }
@@ -560,20 +565,46 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
   return report;
 }
 
+/** Sends a signal to the client's process group (Windows: to the client). */
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, sig);
+    else child.kill(sig);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * The client runs in a group of its own, so an interrupt of the judge does not reach it: while
+ * it runs, the judge's exit, SIGINT and SIGTERM stop the group first (the signal then takes its
+ * usual course). Returns the function that removes the guard.
+ */
+function guard(child: ChildProcess): () => void {
+  const onExit = () => signalGroup(child, 'SIGKILL');
+  const onSignal = (sig: NodeJS.Signals) => {
+    signalGroup(child, 'SIGKILL');
+    remove();
+    process.kill(process.pid, sig);
+  };
+  const remove = () => {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return remove;
+}
+
 /**
  * Stops the client and everything it started: `--exec` runs in a shell, whose children (the
  * client itself) would keep running, and keep the output pipes (and so the judge) open, if only
  * the shell were killed. The client runs in a process group of its own, and the group is stopped.
  */
 async function stop(child: ChildProcess): Promise<void> {
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, sig);
-      else child.kill(sig);
-    } catch {
-      // already gone
-    }
-  };
+  const signal = (sig: NodeJS.Signals) => signalGroup(child, sig);
   const closed = new Promise<void>((r) => (child.exitCode !== null && child.stdout?.closed !== false ? r() : child.once('close', () => r())));
   signal('SIGTERM');
   let timer: ReturnType<typeof setTimeout> | undefined;
