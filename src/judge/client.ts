@@ -14,7 +14,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { VERSION } from '../cli/version.js';
 import type { Reporter } from '../reporters/types.js';
 import { sample } from '../../reference-server/scenario.js';
-import { startReferenceServer, type ObservedClient, type RefusedAttempt, type RunningServer } from '../../reference-server/index.js';
+import { DEFAULT_TOKENS, startReferenceServer, type ObservedClient, type RefusedAttempt, type RunningServer } from '../../reference-server/index.js';
 import { renderBasis, TRANSPORT } from '../runner/basis.js';
 import { Findings, frameEvidence } from '../runner/findings.js';
 import { withField } from '../runner/opening.js';
@@ -216,9 +216,10 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
   /** Upgrades the server refused (HTTP 401, 404): they are connection attempts too. */
   const refusals: (RefusedAttempt & { label: string; at: number })[] = [];
   // The token the server accepts and the client gets (WSCONFORM_TOKEN): the one given, or, where
-  // the document requires one, a token of the judge's own.
+  // the document requires one, the protocol's development token or one of the judge's own.
   const auth = spec.ext.auth;
-  const token = options.token ?? (auth && !auth.optional && auth.means.some((m) => SEEN_MEANS.has(m.in)) ? 'wsconform-judge-token' : undefined);
+  // A built-in protocol's development token (the reference server's own default) comes first.
+  const token = options.token ?? (auth && !auth.optional && auth.means.some((m) => SEEN_MEANS.has(m.in)) ? (DEFAULT_TOKENS[spec.id]?.token ?? 'wsconform-judge-token') : undefined);
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const w of [...waiters]) w();
