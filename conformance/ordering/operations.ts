@@ -43,13 +43,19 @@ async function judge(ctx: CheckContext, rule: OperationRule, i: number, findings
     const from = (assignment?.reply.index ?? sent.index) + 1;
     const first = await conn.waitFor((f) => f.dir === 'in' && f.index >= from && framesOf(ctx.spec, rule, conn, id, f.index, assigned).length > 0, ctx.settings.timeoutMs, from);
     if (first && rule.cancel && conn.isOpen()) {
+      // The operation's own pace (a second message before the cancel): the window after the
+      // cancel covers two of its intervals, so a slow stream, or a loaded machine, cannot hide a
+      // message that keeps coming.
+      const second = await conn.waitFor((f) => f.dir === 'in' && f.index > first.index && framesOf(ctx.spec, rule, conn, id, f.index, assigned).length > 0, ctx.settings.timeoutMs, first.index + 1);
+      const pace = second ? second.at - first.at : 0;
+      const window = Math.max(settle, Math.min(2 * pace, ctx.settings.timeoutMs));
       const cancel = conn.send(operationMessage(ctx.spec, rule.cancel, rule.cancelIdField ?? rule.idField, assigned ?? id));
       // What the server had under way when it read the cancel may still arrive (a value the
       // stream had already produced): the window opens a settling pause after the barrier.
       await barrier(ctx, conn, settle);
       await ctx.sleep(settle);
       const cancelledAt = conn.frames.length;
-      await ctx.sleep(settle);
+      await ctx.sleep(window);
       const late = framesOf(ctx.spec, rule, conn, id, cancelledAt, assigned);
       if (cancel && late.length) add('after-cancel', { message: `${late[0].name ?? 'A message'} came for the ${rule.id} operation after the client's ${rule.cancel}`, expected: `nothing for the operation once the server has read ${rule.cancel} and settled`, actual: `${late.length} message(s) after it`, basis: stop }, late[0]);
     } else if (!first) {
