@@ -17,6 +17,8 @@ import { sample } from '../../reference-server/scenario.js';
 import { DEFAULT_TOKENS, startReferenceServer, type ObservedClient, type RefusedAttempt, type RunningServer } from '../../reference-server/index.js';
 import { renderBasis, TRANSPORT } from '../runner/basis.js';
 import { Findings, frameEvidence } from '../runner/findings.js';
+import { Beats } from '../../conformance/expect/heartbeat.js';
+import { fieldAt, payloadOf } from '../runner/messages.js';
 import { withField } from '../runner/opening.js';
 import { grade, summarize, withBasis } from '../runner/run.js';
 import type { AuthMeans, Basis, ClientKeepaliveRule } from '../spec/extension.js';
@@ -130,11 +132,6 @@ function keepaliveWindow(rule: ClientKeepaliveRule): number {
   return Math.round(rule.intervalMs + (rule.toleranceMs ?? rule.intervalMs / 2));
 }
 
-/** Where a field of a message is: Socket.IO fields are read inside the event's first argument. */
-function fieldOf(spec: Spec, message: unknown, path: string): unknown {
-  return valueAt(spec.transport === 'socket.io' && Array.isArray(message) ? message[1] : message, path);
-}
-
 function meansText(m: AuthMeans): string {
   if (m.in === 'bearer-header') return 'an Authorization: Bearer header on the upgrade';
   if (m.in === 'query') return `the query parameter ${m.name ?? 'token'}`;
@@ -152,37 +149,32 @@ interface Presented {
 }
 
 /**
- * How an attempt presented the token: the documented means that carried it, else what the judge
- * saw instead (the token elsewhere, another value where it belongs, or nothing).
+ * How an attempt failed to present the token by a documented means: what the judge saw instead
+ * (the token elsewhere, another value where it belongs, or nothing); undefined when it did.
  */
-function presentedBy(p: Presented, means: AuthMeans[], token: string): { ok: true; by: string } | { ok: false; actual: string } {
+function notPresented(p: Presented, means: AuthMeans[], token: string): string | undefined {
   const bearer = typeof p.headers.authorization === 'string' ? p.headers.authorization : undefined;
   for (const m of means) {
-    if (m.in === 'bearer-header' && bearer === `Bearer ${token}`) return { ok: true, by: 'Authorization: Bearer' };
-    if (m.in === 'query' && p.query[m.name ?? 'token'] === token) return { ok: true, by: `query ${m.name ?? 'token'}` };
-    if (m.in === 'opening-payload' && valueAt(p.first, m.name ?? 'token') === token) return { ok: true, by: `first message ${m.name ?? 'token'}` };
-    if (m.in === 'socketio-auth' && p.auth?.[m.name ?? 'token'] === token) return { ok: true, by: `auth.${m.name ?? 'token'}` };
+    if (m.in === 'bearer-header' && bearer === `Bearer ${token}`) return undefined;
+    if (m.in === 'query' && p.query[m.name ?? 'token'] === token) return undefined;
+    if (m.in === 'opening-payload' && fieldAt(p.first, m.name ?? 'token') === token) return undefined;
+    if (m.in === 'socketio-auth' && p.auth?.[m.name ?? 'token'] === token) return undefined;
   }
   const elsewhere = [
     ...Object.entries(p.auth ?? {}).filter(([, v]) => typeof v === 'string' && v.includes(token)).map(([k]) => `the handshake auth key ${k}`),
     ...Object.entries(p.query).filter(([, v]) => v.includes(token)).map(([k]) => `the query parameter ${k}`),
     ...Object.entries(p.headers).filter(([k, v]) => k !== 'host' && [v].flat().some((x) => typeof x === 'string' && x.includes(token))).map(([k]) => `the header ${k}`),
   ];
-  if (elsewhere.length) return { ok: false, actual: `the token in ${elsewhere.join(' and ')}, which the document does not name` };
+  if (elsewhere.length) return `the token in ${elsewhere.join(' and ')}, which the document does not name`;
   const wrong = [
     ...(means.some((m) => m.in === 'bearer-header') && bearer !== undefined ? ['an Authorization header with another value'] : []),
     ...means.filter((m) => m.in === 'query' && p.query[m.name ?? 'token'] !== undefined).map((m) => `another value in the query parameter ${m.name ?? 'token'}`),
     ...means.filter((m) => m.in === 'socketio-auth' && p.auth?.[m.name ?? 'token'] !== undefined).map((m) => `another value in the handshake auth key ${m.name ?? 'token'}`),
   ];
-  if (wrong.length) return { ok: false, actual: wrong.join(' and ') };
-  return { ok: false, actual: 'no token at all' };
+  if (wrong.length) return wrong.join(' and ');
+  return 'no token at all';
 }
 
-function valueAt(value: unknown, path: string): unknown {
-  let v = value;
-  for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-  return v;
-}
 
 /** How a connection closed, read afresh (the observer sets it while the judge waits). */
 const closedOf = (c: ClientConn): ClientConn['closed'] => c.closed;
@@ -210,7 +202,7 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       if (name !== rule.to) return;
       const ids = requested.get(connId) ?? answerRules.map(() => new Set<unknown>());
       requested.set(connId, ids);
-      ids[i].add(fieldOf(spec, message, rule.toField ?? rule.field));
+      ids[i].add(fieldAt(payloadOf(spec, message), rule.toField ?? rule.field));
     });
   };
   /** Upgrades the server refused (HTTP 401, 404): they are connection attempts too. */
@@ -338,20 +330,13 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
       if (ka) {
         const window = keepaliveWindow(ka);
         const end = first.closed ? first.closed.at - first.openedAt : now() - first.openedAt;
-        const times = first.frames.filter((f) => f.name === ka.message).map((f) => f.at);
-        const expected = `${ka.message} every ${ka.intervalMs} ms (at most ${window} ms apart)`;
-        const k = findings.get('client/keepalive')!;
         if (end < window) notes.set('client/keepalive', `the client was listened to for ${Math.round(end)} ms, less than the interval plus tolerance (${window} ms); raise --listen to judge it`);
         else {
-          const marks = [0, ...times, end];
-          for (let i = 1; i < marks.length; i++) {
-            const gap = marks[i] - marks[i - 1];
-            const held = stalls.heldUpMs(t0 + first.openedAt + marks[i - 1], t0 + first.openedAt + marks[i]);
-            if (gap - held > window) {
-              const what = i === marks.length - 1 ? (times.length ? `none in the last ${Math.round(gap)} ms of the listening` : `none in ${Math.round(gap)} ms`) : `${Math.round(gap)} ms without one`;
-              k.add(times.length ? 'late' : 'none', { basis: ka.basis, message: times.length ? `The client's ${ka.message} came late` : `The client sent no ${ka.message}`, expected, actual: what }, at(first, first.frames.find((f) => f.name === ka.message && f.at >= marks[i] - 1)));
-            }
-          }
+          // The same judge as the server's heartbeats (ping-pong/server-keepalive): frame times count from the connection's start.
+          const origin = t0 + first.openedAt;
+          const beats = new Beats(findings.get('client/keepalive')!, window, ka.intervalMs, ka.message, (a, b) => stalls.heldUpMs(origin + a, origin + b));
+          for (const f of first.frames) if (f.name === ka.message) beats.beat(f);
+          beats.end(0, end);
         }
       }
 
@@ -466,8 +451,8 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
     // A token in the opening's payload can only be read on an accepted connection that sent it.
     const means = (opening: boolean) => auth.means.filter((m) => m.in !== 'opening-payload' || opening);
     for (const t of attempts) {
-      const r = presentedBy(t.p, means(t.opening), token);
-      if (!r.ok) a.add(r.actual, { basis: auth.basis, message: 'The client did not present its token by a documented means', expected: auth.means.map(meansText).join(' or '), actual: `${r.actual} (WSCONFORM_TOKEN)` }, { connection: t.label });
+      const actual = notPresented(t.p, means(t.opening), token);
+      if (actual) a.add(actual, { basis: auth.basis, message: 'The client did not present its token by a documented means', expected: auth.means.map(meansText).join(' or '), actual: `${actual} (WSCONFORM_TOKEN)` }, { connection: t.label });
     }
     if (!attempts.length) notes.set('client/auth', 'the client made no connection attempt');
   }
@@ -495,7 +480,7 @@ export async function judgeClient(spec: Spec, options: JudgeClientOptions = {}):
         answerRules.forEach((rule, i) => {
           if (f.name === undefined || !rule.messages.includes(f.name)) return;
           answered++;
-          const id = fieldOf(spec, f.message, rule.field);
+          const id = fieldAt(payloadOf(spec, f.message), rule.field);
           const sent = requested.get(c.id)?.[i] ?? new Set();
           if (!sent.has(id)) a.add(`${f.name}|${rule.to}`, { basis: rule.basis, message: `The client's ${f.name} names no ${rule.to} it was sent`, expected: `${rule.field} of a ${rule.to} sent on this connection (${sent.size ? [...sent].map((v) => JSON.stringify(v)).join(', ') : 'none was'})`, actual: `${rule.field} ${JSON.stringify(id)}` }, at(c, f, rule.field));
         });
