@@ -11,7 +11,7 @@ export default defineCheck({
   level: 'MUST',
   description: 'Parses every text frame the server sent',
   requirement:
-    'Every text frame holds JSON with exactly one event: a JSON object (Socket.IO: an EVENT packet whose data is [eventName, ...args]; a document with shape: array, a JSON array). An array of events in one frame (batching) is a deviation of its own.',
+    'Every text frame holds JSON with exactly one event: a JSON object (Socket.IO: an EVENT packet whose data is [eventName, ...args]; a document with shape: array, a JSON array). An array of events in one frame (batching) is a deviation of its own, unless the document allows it (x-wsconform.batching).',
   basis: (spec) => (spec.transport === 'socket.io' ? [{ spec: 'Socket.IO protocol v5, EVENT packet' }] : [envelopeBasis(spec)]),
   appliesTo: () => true,
   async run(ctx) {
@@ -42,6 +42,8 @@ export default defineCheck({
         const batch = f.message.length > 0 && f.message.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e));
         // A document with batches (JSON-RPC §6) answers a batch with an array: request-response/batch judges it.
         if (batch && ctx.spec.ext.batch) return;
+        // A document whose server batches events (x-wsconform.batching) allows the array; each event is judged on its own.
+        if (batch && ctx.spec.ext.batching) return;
         if (batch) findings.add('batch', { message: 'Several events were batched in one frame', expected: 'one event (a JSON object) per frame', actual: `an array of ${f.message.length} events in one frame` }, at(f));
         else findings.add('not-object', { message: 'A text frame holds a JSON array', expected: 'a JSON object', actual: `array ${preview(f.message, 60)}` }, at(f));
       } else if (f.message === null || typeof f.message !== 'object') {

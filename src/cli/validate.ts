@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { SpecError } from '../spec/errors.js';
 import { loadSpec } from '../spec/load.js';
 import type { Direction } from '../spec/model.js';
-import { validatorFor, type ValidationIssue } from '../spec/validator.js';
+import { preview, validatorFor, type ValidationIssue } from '../spec/validator.js';
+import { ObservedReader } from '../suggest/input.js';
 import type { CommandImpl } from './commands.js';
 
 /** The result of validating one line. */
@@ -14,6 +15,8 @@ export interface LineResult {
   name?: string;
   direction?: Direction;
   issues: ValidationIssue[];
+  /** For an event of a batch (x-wsconform.batching): its index in the array. */
+  batchIndex?: number;
 }
 
 const impl: CommandImpl = async ({ args, opts, io }) => {
@@ -33,42 +36,57 @@ const impl: CommandImpl = async ({ args, opts, io }) => {
   const rl = createInterface({ input, crlfDelay: Infinity });
 
   const invalid: LineResult[] = [];
+  const report = (entry: LineResult): void => {
+    invalid.push(entry);
+    if (opts.json) return;
+    const label = `${entry.name ?? '(no name)'}${entry.batchIndex !== undefined ? ` (event ${entry.batchIndex} of the batch)` : ''}`;
+    for (const issue of entry.issues) io.out.write(`${transcript}:${entry.line}: ${label}: ${issue.message} (expected ${issue.expected}, got ${issue.actual}) [${issue.code}]\n`);
+  };
+  // A transcript (one message per line) or a recording (wsconform record's fixture): see src/suggest/input.ts.
+  const reader = new ObservedReader();
   let lines = 0;
   let lineNo = 0;
   for await (const raw of rl) {
     lineNo++;
-    if (raw.trim() === '') continue;
+    const before = reader.skipped.notJson.length + reader.skipped.unjudgeable.length;
+    const observed = reader.read(raw, lineNo);
+    if (!observed) {
+      // A line that is not JSON, or a recorded frame that was not: a message that cannot conform.
+      const broken = reader.skipped.notJson.length + reader.skipped.unjudgeable.length > before;
+      if (broken) {
+        lines++;
+        const text = raw.trim();
+        const actual = reader.kind === 'recording' && text.startsWith('//') ? text.replace(/^\/\/ /, '') : `${preview(text, 60)} (${reader.skipped.notJson.at(-1)?.error})`;
+        report({ line: lineNo, valid: false, issues: [{ code: 'not-json', path: '$', message: 'the frame must be JSON', expected: 'JSON text', actual }] });
+      }
+      continue;
+    }
     lines++;
-    let result;
-    let direction: Direction = fixed ?? 'receive';
-    if (fixed) {
-      result = validator.validateText(raw, fixed);
-    } else {
-      result = validator.validateText(raw, 'receive');
-      if (result.issues[0]?.code === 'unknown-message' || result.issues[0]?.code === 'missing-name') {
-        const asSend = validator.validate(result.value, 'send');
+    const value = observed.value;
+    const stated = fixed ?? observed.direction;
+    // A document whose server batches events (x-wsconform.batching): each event of an array is a message.
+    const isBatch = !!spec.ext.batching && stated !== 'send' && Array.isArray(value) && value.length > 0 && value.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e));
+    for (const [i, item] of (isBatch ? (value as unknown[]) : [value]).entries()) {
+      let direction: Direction = stated ?? 'receive';
+      let result = validator.validate(item, direction);
+      if (!stated && (result.issues[0]?.code === 'unknown-message' || result.issues[0]?.code === 'missing-name')) {
+        const asSend = validator.validate(item, 'send');
         if (asSend.message) {
           result = asSend;
           direction = 'send';
         }
       }
-    }
-    if (!result.valid) {
-      const entry: LineResult = { line: lineNo, valid: false, name: result.name, direction, issues: result.issues };
-      invalid.push(entry);
-      if (!opts.json) {
-        const label = result.name ?? '(no name)';
-        for (const issue of result.issues) {
-          io.out.write(`${transcript}:${lineNo}: ${label}: ${issue.message} (expected ${issue.expected}, got ${issue.actual}) [${issue.code}]\n`);
-        }
-      }
+      if (!result.valid) report({ line: lineNo, valid: false, name: result.name, direction, issues: result.issues, ...(isBatch ? { batchIndex: i } : {}) });
     }
   }
-  const summary = { spec: spec.id, file: transcript, lines, valid: lines - invalid.length, invalid: invalid.length };
+  const invalidLines = new Set(invalid.map((r) => r.line)).size;
+  const summary = { spec: spec.id, file: transcript, lines, valid: lines - invalidLines, invalid: invalidLines, notJudged: reader.skipped.notRecorded.length };
   if (opts.json) {
     io.out.write(JSON.stringify({ ...summary, results: invalid }, null, 2) + '\n');
   } else {
-    io.out.write(`${lines} message${lines === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid (${spec.title})\n`);
+    const notRecorded = reader.skipped.notRecorded.length;
+    const note = notRecorded ? `; ${notRecorded} line${notRecorded === 1 ? '' : 's'} not judged: fixture templates or scripts borrowed from the default fixture, not recorded frames` : '';
+    io.out.write(`${lines} message${lines === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid (${spec.title})${note}\n`);
   }
   return invalid.length ? 1 : 0;
 };

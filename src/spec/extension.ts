@@ -43,6 +43,12 @@ export interface WsconformExtension {
    */
   batch?: BatchRule;
   /**
+   * WebSocket only: the server may send several events in one text frame, as a JSON array of
+   * event objects (a batch). Each event of a batch is judged as its own message. Without this
+   * rule a batch is a deviation (envelope/json-objects).
+   */
+  batching?: EventBatching;
+  /**
    * Socket.IO only: wire names of messages that travel as Socket.IO lifecycle packets rather
    * than EVENT packets (`connect`: CONNECT with `{sid}`; `connect_error`: CONNECT_ERROR with
    * `{message, data?}`; `disconnect`: DISCONNECT). Their payload is the packet's data.
@@ -128,6 +134,13 @@ export interface BatchRule {
   idField: string;
   /** Wire names of the replies (default: every server message identified by shape). */
   replies?: string[];
+  basis?: Basis;
+}
+
+/** Server events batched into one frame. */
+export interface EventBatching {
+  /** How a batch is framed: `array`, a JSON array whose elements are the events. */
+  events: 'array';
   basis?: Basis;
 }
 

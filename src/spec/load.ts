@@ -28,6 +28,12 @@ export interface LoadOptions {
    * `auto` (the default) uses the parser when it is installed and the schema otherwise.
    */
   diagnostics?: 'auto' | 'parser' | 'schema';
+  /**
+   * File texts that stand in for the files on disk (absolute path → text): a document and the
+   * schema files it references as an edit would leave them (`wsconform suggest`). Read without
+   * caching; the AsyncAPI structure is not checked (`parse` is ignored).
+   */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 interface Source {
@@ -37,11 +43,13 @@ interface Source {
 }
 
 const fileCache = new Map<string, Json>();
+/** The overlay of the load in progress (buildSpec is synchronous, so one at a time). */
+let overlay: ReadonlyMap<string, string> | undefined;
 
 function readSource(file: string): Source {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = overlay?.get(file) ?? readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new SpecError('WSC_SPEC_NOT_FOUND', `cannot read the document (${code}); give a built-in protocol (${BUILTIN_PROTOCOLS.join(', ')}) or the path of an AsyncAPI document`, { file });
@@ -79,16 +87,17 @@ function readSource(file: string): Source {
 }
 
 function readJsonFile(file: string): Json {
-  const cached = fileCache.get(file);
+  const overlaid = overlay?.get(file);
+  const cached = overlaid === undefined ? fileCache.get(file) : undefined;
   if (cached) return cached;
   let value: Json;
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = overlaid ?? readFileSync(file, 'utf8');
     value = (extname(file) === '.json' ? JSON.parse(text) : parseDocument(text).toJS()) as Json;
   } catch (err) {
     throw new SpecError('WSC_SPEC_REF', `cannot load referenced file: ${(err as Error).message}`, { file });
   }
-  fileCache.set(file, value);
+  if (overlaid === undefined) fileCache.set(file, value);
   return value;
 }
 
@@ -243,6 +252,7 @@ const parsedBuiltins = new Map<string, Spec>();
 
 /** Loads a protocol by built-in id or by AsyncAPI file path. */
 export async function loadSpec(ref: string, options: LoadOptions = {}): Promise<Spec> {
+  if (options.overlay) return loadOverlaid(ref, options.overlay);
   const builtin = isBuiltin(ref);
   if (builtin && parsedBuiltins.has(ref) && !options.parse) return parsedBuiltins.get(ref)!;
   const file = specFile(ref);
@@ -253,6 +263,19 @@ export async function loadSpec(ref: string, options: LoadOptions = {}): Promise<
   const spec = buildSpec(source, builtin ? ref : basename(file).replace(/\.(ya?ml|json)$/i, ''));
   if (builtin) parsedBuiltins.set(ref, spec);
   return spec;
+}
+
+/** A document read through an overlay of file texts (see LoadOptions.overlay). */
+function loadOverlaid(ref: string, files: ReadonlyMap<string, string>): Spec {
+  const file = specFile(ref);
+  overlay = files;
+  try {
+    const source = readSource(file);
+    checkVersion(source);
+    return buildSpec(source, isBuiltin(ref) ? ref : basename(file).replace(/\.(ya?ml|json)$/i, ''));
+  } finally {
+    overlay = undefined;
+  }
 }
 
 /** Builds a Spec from a document already read (exported for tests of malformed documents). */
