@@ -53,10 +53,12 @@ export class FaultEffects {
     let out = frame;
     if (name && f.has('pong-missing-fields') && name === this.spec.ext.keepalive?.appPing?.pong) out = this.dropPaths(out, pongFields(this.spec));
     if (name && f.has('pong-no-echo') && name === this.spec.ext.keepalive?.appPing?.pong) out = this.dropPaths(out, this.spec.ext.keepalive.appPing.echo ?? []);
-    if (name && f.has('missing-field') && !this.done.has('missing-field')) {
+    const dropFrom = f.chosen.get('missing-field');
+    if (name && f.has('missing-field') && !this.done.has('missing-field') && (dropFrom === undefined || dropFrom === name)) {
       const path = droppablePath(this.spec, name);
       if (path) {
         this.done.add('missing-field');
+        f.chosen.set('missing-field', name);
         out = this.dropPaths(out, [path.join('.')]);
       }
     }
@@ -66,9 +68,18 @@ export class FaultEffects {
     // One stream event that no rule names goes out under an undocumented name (its sequence numbers kept).
     // Where no sequence numbers run, an undocumented copy of a frame follows it instead.
     const sequenced = !!this.spec.ext.sequences?.length;
-    if (f.has('extra-event') && sequenced && kind === 'stream' && name && !ruledNames(this.spec).has(name) && this.once('extra-event')) out = this.undocumented(out);
+    // The message it copies is chosen once per server, so that every connection shows the same drift.
+    const copyOf = f.chosen.get('extra-event');
+    const copies = f.has('extra-event') && name !== undefined && (copyOf === undefined || copyOf === name);
+    if (copies && sequenced && kind === 'stream' && !ruledNames(this.spec).has(name!) && this.once('extra-event')) {
+      f.chosen.set('extra-event', name!);
+      out = this.undocumented(out);
+    }
     const frames: unknown[] = [out];
-    if (f.has('extra-event') && !sequenced && kind !== 'initial' && this.once('extra-event')) frames.push(this.undocumented(out));
+    if (copies && !sequenced && kind !== 'initial' && this.once('extra-event')) {
+      f.chosen.set('extra-event', name!);
+      frames.push(this.undocumented(out));
+    }
     // An end message sent a second time: an end whose lifecycle had already ended.
     if (name && f.has('lifecycle-orphan-end') && this.orphanEnds.has(name) && this.once('orphan')) frames.push(out);
     if (f.has('initial-out-of-order')) {

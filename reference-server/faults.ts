@@ -84,7 +84,7 @@ export const FAULTS: FaultDef[] = [
   { name: 'batch-array', description: 'stream events are batched two at a time into one JSON array frame', protocols: WS, catches: ['envelope/json-objects'], applies: isWs },
   { name: 'binary-frames', description: 'stream events are sent as binary frames instead of text frames', protocols: WS, catches: ['envelope/text-frames'], applies: isWs },
   { name: 'extra-event', description: 'one stream event goes out under an undocumented name', protocols: [...WS, 'gemini-chat'], catches: ['envelope/known-messages'], applies: () => true },
-  { name: 'missing-field', description: 'a documented required payload field is dropped from the first message that has one', protocols: [...WS, 'gemini-chat'], catches: ['envelope/schema'], applies: () => true },
+  { name: 'missing-field', description: 'a documented required payload field is dropped from the first message that has one (the same message on every connection)', protocols: [...WS, 'gemini-chat'], catches: ['envelope/schema'], applies: () => true },
   { name: 'accept-missing-token', description: 'a connection without any token is treated as authenticated', protocols: ['aragora', 'gemini-chat'], catches: ['auth/missing-token'], catchesOn: { aragora: ['auth/write-refused'] }, applies: (s) => !!s.ext.auth },
   { name: 'accept-bad-token', description: 'a wrong token is accepted as valid', protocols: ['aragora', 'gemini-chat'], catches: ['auth/wrong-token'], applies: (s) => !!s.ext.auth },
   { name: 'ignore-query-token', description: 'a valid ?token= query parameter is ignored (the connection is downgraded)', protocols: ['aragora'], catches: ['auth/valid-token'], applies: (s) => !!s.ext.auth?.means.some((m) => m.in === 'query') },
@@ -125,6 +125,12 @@ export function caughtBy(fault: FaultDef, protocol: string): string[] {
 /** The faults switched on for one server. */
 export class FaultSet {
   private readonly names: Set<string>;
+  /**
+   * What a fault chose on the server's first connection that needed a choice (missing-field: the
+   * message it drops a field from), so that every connection drifts alike: a recording of one
+   * connection shows the drift a later run meets.
+   */
+  readonly chosen = new Map<string, string>();
   constructor(names: Iterable<string> = []) {
     this.names = new Set(names);
   }

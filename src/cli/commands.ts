@@ -225,6 +225,48 @@ Examples:
     load: () => import('./diff.js'),
   },
   {
+    name: 'suggest',
+    description: 'Propose the smallest change to a document that makes a recording conform (a patch, never applied unless --write).',
+    args: [SPEC_ARG],
+    options: [
+      { flags: '--from <file>', description: 'a recording (wsconform record) or a transcript (JSON Lines, one message per line); - for standard input' },
+      { flags: '--url <url>', description: 'record this server first (as wsconform record does), then suggest' },
+      { flags: '--duration <duration>', description: 'with --url: how long to record: milliseconds, or 30s, 5m', default: '5000' },
+      { flags: '--send <file>', description: 'with --url: client messages to send while recording (as record --send)' },
+      { flags: '--token <token>', description: 'with --url: token presented the way the document says' },
+      { flags: '--json', description: 'JSON: every change with its evidence and JSON Patch (RFC 6902) operations per file, and the unified diff' },
+      { flags: '--write', description: 'apply the changes to the document and the schema files it references' },
+    ],
+    help: `Validates every recorded message against the document, and for each drift proposes the change
+that makes it conform, with the evidence (how many messages, of how many, the first ones):
+  batching          the server sends several events as one JSON array (x-wsconform.batching)
+  name-field        messages carry their name in another field (x-wsconform.nameField)
+  timestamp-format  a documented timestamp comes in another representation
+  widen-type        a field also takes another type (null where a string is documented)
+  change-type       a field always has another type than documented
+  format, widen-enum
+  optional          a required field is missing in some messages (N of M)
+  rename-field      a documented field is missing in every message and a new one fits its place
+  add-property      fields a closed schema forbids
+  rename-message    a documented message never seen, and an undocumented one that fits it
+  new-message       an undocumented message: its schema inferred from its instances (types,
+                    required = present in all, formats; values stay examples, never enums)
+Whether the server or the document is wrong is yours to decide; the patch is the document's side.
+The changes land where the schemas live: the document and the schema files its $refs reach.
+Frames that are not JSON, and drift no change can express, are listed as notes.
+
+Exit codes: 0 every message conforms (nothing to change); 1 changes proposed (written with
+--write), or messages that no change makes conform; 2 usage error, unreadable input, an input
+with no message, or the server could not be reached.
+
+Examples:
+  wsconform record kiwi --url ws://localhost:7789/api/events --out live.jsonl
+  wsconform suggest asyncapi/kiwi.yaml --from live.jsonl
+  wsconform suggest asyncapi/kiwi.yaml --from live.jsonl --json | jq '.patch'
+  wsconform suggest asyncapi/kiwi.yaml --url ws://localhost:7789/api/events --duration 30s --write`,
+    load: () => import('./suggest.js'),
+  },
+  {
     name: 'types',
     description: "Write TypeScript types for a protocol's messages (name → payload maps included).",
     args: [SPEC_ARG],

@@ -7,7 +7,7 @@
  * documents skip that step: a test proves they pass both, and the CLI should not pay for it on
  * every start.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
@@ -42,7 +42,8 @@ interface Source {
   lineOf(path: (string | number)[]): number | undefined;
 }
 
-const fileCache = new Map<string, Json>();
+/** Referenced files already read, with the modification time they were read at (an edited file is read again). */
+const fileCache = new Map<string, { mtimeMs: number; value: Json }>();
 /** The overlay of the load in progress (buildSpec is synchronous, so one at a time). */
 let overlay: ReadonlyMap<string, string> | undefined;
 
@@ -88,8 +89,16 @@ function readSource(file: string): Source {
 
 function readJsonFile(file: string): Json {
   const overlaid = overlay?.get(file);
-  const cached = overlaid === undefined ? fileCache.get(file) : undefined;
-  if (cached) return cached;
+  let mtimeMs = -1;
+  if (overlaid === undefined) {
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      // Unreadable: the read below says why.
+    }
+    const cached = fileCache.get(file);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.value;
+  }
   let value: Json;
   try {
     const text = overlaid ?? readFileSync(file, 'utf8');
@@ -97,7 +106,7 @@ function readJsonFile(file: string): Json {
   } catch (err) {
     throw new SpecError('WSC_SPEC_REF', `cannot load referenced file: ${(err as Error).message}`, { file });
   }
-  if (overlaid === undefined) fileCache.set(file, value);
+  if (overlaid === undefined) fileCache.set(file, { mtimeMs, value });
   return value;
 }
 
