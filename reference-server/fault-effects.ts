@@ -62,6 +62,20 @@ export class FaultEffects {
         out = this.dropPaths(out, [path.join('.')]);
       }
     }
+    // Drift of one message, chosen once per server: every instance renamed, a field of every
+    // instance renamed, or a string field null in the first instance.
+    if (name && kind !== 'initial' && f.has('rename-event') && !ruledNames(this.spec).has(name) && this.choose('rename-event', name, true)) out = this.renamed(out, name);
+    if (name && f.has('rename-field')) {
+      const path = droppablePath(this.spec, name);
+      if (path && this.choose('rename-field', name, true)) out = this.withPayload(out, renamePath(this.payload(out) ?? {}, path, `${path.at(-1)}_renamed`));
+    }
+    if (name && f.has('null-field') && !this.done.has('null-field')) {
+      const path = droppablePath(this.spec, name, true);
+      if (path && this.choose('null-field', name, false)) {
+        this.done.add('null-field');
+        out = this.withPayload(out, nullPath(this.payload(out) ?? {}, path));
+      }
+    }
     if (f.has('echo-token') && this.token && this.once('echo-token')) out = this.echo(out);
     // Stream events only: replies and initial messages keep their names for the checks that wait for them.
     if (f.has('rename-name-field') && !this.socketio && kind === 'stream') out = rename(out, this.nameField, this.nameField === 'type' ? 'event_type' : 'type');
@@ -108,6 +122,26 @@ export class FaultEffects {
   flush(): unknown[] {
     if (!this.batch.length) return [];
     return [this.batch.splice(0)];
+  }
+
+  /**
+   * Whether the fault acts on this message: the server's choice if it made one, else this
+   * message becomes it. `every`: every instance; otherwise the caller marks it done.
+   */
+  private choose(fault: string, name: string, every: boolean): boolean {
+    const chosen = this.faults.chosen.get(fault);
+    if (chosen !== undefined && chosen !== name) return false;
+    if (!every && this.done.has(fault)) return false;
+    this.faults.chosen.set(fault, name);
+    return true;
+  }
+
+  /** A message under another name (rename-event): `TTS_FINISHED` → `TTS_FINISHED_RENAMED`. */
+  private renamed(frame: unknown, name: string): unknown {
+    const to = /[a-z]/.test(name) ? `${name}_renamed` : `${name}_RENAMED`;
+    if (this.socketio) return Array.isArray(frame) ? [to, ...frame.slice(1)] : frame;
+    const payload = this.payload(frame);
+    return payload ? { ...payload, [this.nameField]: to } : frame;
   }
 
   private once(key: string): boolean {
@@ -178,6 +212,22 @@ function rename(frame: unknown, from: string, to: string): unknown {
   return out;
 }
 
+function renamePath(obj: Json, path: string[], to: string): Json {
+  const [head, ...rest] = path;
+  if (!(head in obj)) return obj;
+  if (rest.length === 0) return rename(obj, head, to) as Json;
+  const inner = obj[head];
+  return inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...obj, [head]: renamePath(inner as Json, rest, to) } : obj;
+}
+
+function nullPath(obj: Json, path: string[]): Json {
+  const [head, ...rest] = path;
+  if (!(head in obj)) return obj;
+  if (rest.length === 0) return { ...obj, [head]: null };
+  const inner = obj[head];
+  return inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...obj, [head]: nullPath(inner as Json, rest) } : obj;
+}
+
 function dropPath(obj: Json, path: string[]): Json {
   const [head, ...rest] = path;
   if (!(head in obj)) return obj;
@@ -193,10 +243,11 @@ function dropPath(obj: Json, path: string[]): Json {
  * field, a sequence or a lifecycle key. Messages named by other rules (initial messages,
  * accumulations, keepalive, auth, robustness) are left alone so that only the schema breaks.
  */
-export function droppablePath(spec: Spec, name: string): string[] | null {
+export function droppablePath(spec: Spec, name: string, string = false): string[] | null {
   let cache = droppableCache.get(spec);
   if (!cache) droppableCache.set(spec, (cache = new Map()));
-  if (cache.has(name)) return cache.get(name)!;
+  const key = `${string ? 'string ' : ''}${name}`;
+  if (cache.has(key)) return cache.get(key)!;
   const ext = spec.ext;
   const ruled = new Set<string>([
     ...(ext.initialMessages ?? []).map((m) => m.message),
@@ -216,12 +267,15 @@ export function droppablePath(spec: Spec, name: string): string[] | null {
     const props = (schema.properties ?? {}) as Record<string, Json>;
     const dataRequired = (props.data?.required as string[] | undefined) ?? [];
     const keys = new Set((ext.lifecycles ?? []).filter((l) => [l.start, ...l.end, ...(l.during ?? [])].includes(name)).flatMap((l) => l.key ?? []));
+    // null-field wants a field documented as a string only.
+    const fits = (p: Json | undefined) => !string || p?.type === 'string';
     const free = (path: string) => !keys.has(path);
-    const top = ((schema.required as string[] | undefined) ?? []).filter((f) => f !== nameField && f !== 'data' && !envelopeRequired.has(f) && !(ext.sequences ?? []).some((s) => s.field === f) && free(f));
-    const inData = dataRequired.filter((f) => free(`data.${f}`));
+    const top = ((schema.required as string[] | undefined) ?? []).filter((f) => f !== nameField && f !== 'data' && !envelopeRequired.has(f) && !(ext.sequences ?? []).some((s) => s.field === f) && free(f) && fits(props[f]));
+    const dataProps = (props.data?.properties ?? {}) as Record<string, Json>;
+    const inData = dataRequired.filter((f) => free(`data.${f}`) && fits(dataProps[f]));
     if (inData.length) result = ['data', inData[0]];
     else if (top.length) result = [top[0]];
   }
-  cache.set(name, result);
+  cache.set(key, result);
   return result;
 }

@@ -81,6 +81,8 @@ export function diffSpecs(a: Spec, b: Spec): DiffReport {
   compareNamed(a.servers.map((s) => [s.id, s.url]), b.servers.map((s) => [s.id, s.url]), 'servers', 'server', add);
   compareSecurity(a, b, add);
   compareExtension(a, b, add);
+  foldTimestamps(changes);
+  foldNameField(changes, a, b);
 
   const breaking = changes.filter((c) => c.breaks.length);
   return {
@@ -89,6 +91,36 @@ export function diffSpecs(a: Spec, b: Spec): DiffReport {
     changes,
     summary: { changes: changes.length, breaking: breaking.length, clients: breaking.filter((c) => c.breaks.includes('clients')).length, servers: breaking.filter((c) => c.breaks.includes('servers')).length },
   };
+}
+
+/**
+ * A changed timestamp representation is one change: the schemas' type and format of that field
+ * (in the envelope and in every message) change with it, and are said once, by timestamp-changed.
+ */
+function foldTimestamps(changes: Change[]): void {
+  const fields = changes.filter((c) => c.rule === 'timestamp-changed').map((c) => c.path.slice('x-wsconform.envelope.timestamps.'.length));
+  if (!fields.length) return;
+  const covered = (c: Change) =>
+    ['type-changed', 'type-widened', 'type-narrowed', 'format-added', 'format-removed', 'format-changed'].includes(c.rule) &&
+    fields.some((f) => c.path === `envelope.${f}` || (c.path.startsWith('messages.') && c.path.endsWith(`.${f}`) && c.path.split('.').length === 2 + f.split('.').length));
+  for (let i = changes.length - 1; i >= 0; i--) if (covered(changes[i])) changes.splice(i, 1);
+}
+
+/**
+ * A changed name field is one change: every schema's property renamed with it (the old field
+ * removed, the new one required) is said once, by name-field-changed.
+ */
+function foldNameField(changes: Change[], a: Spec, b: Spec): void {
+  for (const d of ['receive', 'send'] as const) {
+    const x = a.ext.nameField?.[d] ?? 'type';
+    const y = b.ext.nameField?.[d] ?? 'type';
+    if (x === y || !changes.some((c) => c.rule === 'name-field-changed' && c.path === `x-wsconform.nameField.${d}`)) continue;
+    const names = new Set([...a.messages, ...b.messages].filter((m) => m.direction === d).map((m) => m.name));
+    const paths = new Set([...names].flatMap((n) => [`messages.${n}.${x}`, `messages.${n}.${y}`]));
+    if (d === 'receive') paths.add(`envelope.${x}`).add(`envelope.${y}`);
+    const rules = ['field-removed', 'field-required', 'field-optional', 'optional-field-added', 'optional-field-removed', 'schema-added', 'schema-removed', 'values-listed', 'values-unlisted'];
+    for (let i = changes.length - 1; i >= 0; i--) if (rules.includes(changes[i].rule) && paths.has(changes[i].path)) changes.splice(i, 1);
+  }
 }
 
 function compareMessage(m: MessageDef, n: MessageDef, d: Direction, add: (c: Change) => void): void {
@@ -390,6 +422,25 @@ const EXTENSION_RULES: ExtensionRule[] = [
     },
   },
   {
+    keys: ['identify'],
+    compare(a, b, add) {
+      for (const d of ['receive', 'send'] as const) {
+        const x = a.ext.identify?.[d] ?? [];
+        const y = b.ext.identify?.[d] ?? [];
+        if (!isDeepStrictEqual(x, y)) add({ rule: 'identify-changed', path: `x-wsconform.identify.${d}`, message: `${WHAT[d]}s are told apart by other shapes (${[...new Set([...x, ...y].map((r) => r.message))].join(', ')})`, breaks: ['clients', 'servers'], reason: 'a message is named by another shape: what one side sends, the other may name differently' });
+      }
+    },
+  },
+  {
+    keys: ['batching'],
+    compare(a, b, add) {
+      const x = a.ext.batching;
+      const y = b.ext.batching;
+      if (!x && y) add({ rule: 'batching-allowed', path: 'x-wsconform.batching', message: 'the server may now batch events into one array frame', breaks: ['clients'], reason: 'clients that read one event per frame meet arrays' });
+      if (x && !y) add({ rule: 'batching-forbidden', path: 'x-wsconform.batching', message: 'the server may no longer batch events', breaks: ['servers'], reason: 'servers that batch must send one event per frame' });
+    },
+  },
+  {
     keys: ['closeCodes'],
     compare(a, b, add) {
       const x = (a.ext as unknown as Record<string, unknown>).closeCodes;
@@ -425,5 +476,5 @@ export const DIFF_RULES = [
   'channel-added', 'channel-removed', 'channel-moved', 'server-added', 'server-removed', 'server-moved', 'security-added', 'security-removed', 'security-changed',
   'transport-changed', 'initial-message-added', 'initial-message-removed', 'initial-order-changed', 'name-field-changed', 'sequence-added', 'sequence-removed', 'sequence-stricter', 'sequence-looser',
   'auth-added', 'auth-removed', 'auth-means-added', 'auth-means-removed', 'auth-required', 'auth-optional', 'auth-refusal-changed', 'auth-write-added', 'auth-write-removed',
-  'subprotocol-added', 'subprotocol-removed', 'subprotocol-required', 'subprotocol-optional', 'close-code-changed', 'timestamp-changed', 'timestamp-added', 'timestamp-removed', 'envelope-extended', 'envelope-exempted', 'extension-changed',
+  'subprotocol-added', 'subprotocol-removed', 'subprotocol-required', 'subprotocol-optional', 'close-code-changed', 'timestamp-changed', 'timestamp-added', 'timestamp-removed', 'envelope-extended', 'envelope-exempted', 'batching-allowed', 'batching-forbidden', 'identify-changed', 'extension-changed',
 ] as const;

@@ -110,7 +110,7 @@ export async function suggest(spec: Spec, input: ObservedInput): Promise<Suggest
     before ??= items.filter((i) => !i.valid).length;
     if (items.every((i) => i.valid)) break;
     // A change proposed twice did not take effect: stop rather than loop.
-    const found = nextChanges(current, ws, items, notes).filter((s) => !applied.has(identity(s)));
+    const found = nextChanges(current, ws, items, notes, suggestions).filter((s) => !applied.has(identity(s)));
     if (!found.length) {
       notes.push(...leftovers(items));
       break;
@@ -172,11 +172,13 @@ function evidence(items: readonly Item[], of: number, valueOf: (i: Item) => unkn
 }
 
 /** The drift of this round, as changes (an empty list: nothing more can be proposed). */
-function nextChanges(spec: Spec, ws: Workspace, items: Item[], notes: string[]): Suggestion[] {
+function nextChanges(spec: Spec, ws: Workspace, items: Item[], notes: string[], applied: readonly Suggestion[]): Suggestion[] {
   const ctx = new Context(spec, ws);
   const batching = batchingChange(ctx, items);
   if (batching) return [batching];
-  const named = nameFieldChanges(ctx, items, notes);
+  // One name-field change per direction: a second would undo the first for the messages that kept the old one.
+  const done = new Set(applied.filter((s) => s.kind === 'name-field').map((s) => s.direction!));
+  const named = nameFieldChanges(ctx, items, notes, done);
   if (named.length) return named;
   const fields = fieldChanges(ctx, items, notes);
   if (fields.length) return fields;
@@ -304,18 +306,22 @@ function batchingChange(ctx: Context, items: Item[]): Suggestion | undefined {
 // ---------------------------------------------------------------------------------------------
 // Round 2: the name field.
 
-function nameFieldChanges(ctx: Context, items: Item[], notes: string[]): Suggestion[] {
+function nameFieldChanges(ctx: Context, items: Item[], notes: string[], done: ReadonlySet<Direction>): Suggestion[] {
   if (ctx.socketio || ctx.spec.ext.shape === 'array') return [];
   const out: Suggestion[] = [];
   for (const direction of ['receive', 'send'] as const) {
+    if (done.has(direction)) continue;
     const nameless = items.filter((i) => i.direction === direction && !i.valid && i.issues[0]?.code === 'missing-name' && isObject(i.value));
     if (!nameless.length) continue;
     const documented = new Set(ctx.spec.messages.filter((m) => m.direction === direction).map((m) => m.name));
     const old = ctx.nameField[direction];
-    // The field that holds a documented name in every nameless message.
-    const candidates = Object.keys(nameless[0].value as Json).filter((k) => k !== old && nameless.every((i) => documented.has((i.value as Json)[k] as string)));
+    // The field that holds a string in every nameless message, a documented name in most of them
+    // (an undocumented name among them is judged once the field is known).
+    const candidates = Object.keys(nameless[0].value as Json).filter(
+      (k) => k !== old && nameless.every((i) => typeof (i.value as Json)[k] === 'string') && nameless.filter((i) => documented.has((i.value as Json)[k] as string)).length * 2 > nameless.length,
+    );
     if (candidates.length !== 1) {
-      notes.push(`${nameless.length} ${direction === 'receive' ? 'server' : 'client'} message${nameless.length === 1 ? '' : 's'} carry no name in "${old}" (first: line ${nameless[0].obs.line}) and no other field names a documented message in all of them${candidates.length > 1 ? ` (${candidates.join(', ')} could)` : ''}; no change proposed.`);
+      notes.push(`${nameless.length} ${direction === 'receive' ? 'server' : 'client'} message${nameless.length === 1 ? '' : 's'} carry no name in "${old}" (first: line ${nameless[0].obs.line}) and no other field names a documented message in most of them${candidates.length > 1 ? ` (${candidates.join(', ')} could)` : ''}; no change proposed.`);
       continue;
     }
     const field = candidates[0];
@@ -323,20 +329,44 @@ function nameFieldChanges(ctx: Context, items: Item[], notes: string[]): Suggest
     const ext = ctx.spec.ext.nameField;
     if (ext) edits.push({ file: ctx.spec.file, op: 'replace', path: ['x-wsconform', 'nameField', direction], value: field });
     else edits.push({ file: ctx.spec.file, op: 'add', path: ['x-wsconform', 'nameField'], value: { ...ctx.nameField, [direction]: field } });
-    // Every schema of that direction that names its message in the old field now does in the new one.
-    const places = ctx.spec.messages.filter((m) => m.direction === direction).map((m) => ctx.payloadPlace(m));
-    if (direction === 'receive') places.push(ctx.envelopePlace());
-    const seen = new Set<string>();
-    for (const p of places) {
-      if (!p || seen.has(`${p.file}#${pointer(p.path)}`)) continue;
-      seen.add(`${p.file}#${pointer(p.path)}`);
-      edits.push(...renameProperty(ctx.ws, p, old, field));
+    // Messages seen still naming themselves in the old field (and not in the new one) keep it:
+    // x-wsconform.identify names them by that shape, and their schemas stay as they are.
+    const kept: string[] = [];
+    for (const i of items) {
+      if (i.direction !== direction || i.name === undefined || !i.issues.every((x) => x.code !== 'missing-name' && x.code !== 'unknown-message')) continue;
+      if (!isObject(i.value) || typeof i.value[field] === 'string' || kept.includes(i.name)) continue;
+      kept.push(i.name);
     }
+    const shaped = kept.map((message) => ({ message, when: { type: 'object', required: [old], properties: { [old]: { const: message } } } }));
+    if (shaped.length) {
+      const existing = ctx.spec.ext.identify?.[direction];
+      if (existing) for (const rule of shaped) edits.push({ file: ctx.spec.file, op: 'add', path: ['x-wsconform', 'identify', direction, '-'], value: rule });
+      else if (ctx.spec.ext.identify) edits.push({ file: ctx.spec.file, op: 'add', path: ['x-wsconform', 'identify', direction], value: shaped });
+      else edits.push({ file: ctx.spec.file, op: 'add', path: ['x-wsconform', 'identify'], value: { [direction]: shaped } });
+    }
+    // Every other schema of that direction that names its message in the old field now does in
+    // the new one. A message seen both ways names itself in either (neither required); so does
+    // the envelope, where some messages kept the old field.
+    const both = kept.filter((n) => nameless.some((i) => (i.value as Json)[field] === n));
+    const seen = new Set<string>();
+    const once = (p: Place | undefined): p is Place => {
+      if (!p || seen.has(`${p.file}#${pointer(p.path)}`)) return false;
+      seen.add(`${p.file}#${pointer(p.path)}`);
+      return true;
+    };
+    for (const m of ctx.spec.messages.filter((m) => m.direction === direction)) {
+      const p = ctx.payloadPlace(m);
+      if (!once(p)) continue;
+      if (both.includes(m.name)) edits.push(...eitherProperty(ctx.ws, p, old, field));
+      else if (!kept.includes(m.name)) edits.push(...renameProperty(ctx.ws, p, old, field));
+    }
+    const envelope = direction === 'receive' ? ctx.envelopePlace() : undefined;
+    if (once(envelope)) edits.push(...(kept.length ? [...renameProperty(ctx.ws, envelope, old, field, false)] : renameProperty(ctx.ws, envelope, old, field)));
     out.push({
       kind: 'name-field',
       direction,
       field: `$.${field}`,
-      summary: `${direction === 'receive' ? 'server' : 'client'} messages carry their name in "${field}", not "${old}": x-wsconform.nameField.${direction} and every schema of that direction change with it`,
+      summary: `${direction === 'receive' ? 'server' : 'client'} messages carry their name in "${field}", not "${old}": x-wsconform.nameField.${direction} and every schema of that direction change with it${kept.length ? ` (${kept.join(', ')} still name${kept.length === 1 ? 's itself' : ' themselves'} in "${old}": named by that shape, x-wsconform.identify)` : ''}`,
       evidence: evidence(nameless, items.filter((i) => i.direction === direction).length),
       edits,
     });
@@ -344,18 +374,30 @@ function nameFieldChanges(ctx: Context, items: Item[], notes: string[]): Suggest
   return out;
 }
 
-/** Edits renaming a property of an object schema (properties and required), in place. */
-function renameProperty(ws: Workspace, schema: Place, from: string, to: string): Edit[] {
+/** Edits renaming a property of an object schema (properties and required), in place; `required: false` drops it from required. */
+function renameProperty(ws: Workspace, schema: Place, from: string, to: string, required = true): Edit[] {
   const node = ws.get(schema);
   if (!isObject(node)) return [];
   const edits: Edit[] = [];
   if (isObject(node.properties) && from in node.properties && !(to in node.properties)) {
     edits.push({ file: schema.file, op: 'move', from: [...schema.path, 'properties', from], path: [...schema.path, 'properties', to] });
   }
-  if (Array.isArray(node.required) && node.required.includes(from)) {
-    edits.push({ file: schema.file, op: 'replace', path: [...schema.path, 'required'], value: node.required.map((r) => (r === from ? to : r)) });
-  }
+  if (Array.isArray(node.required) && node.required.includes(from)) edits.push(requiredEdit(schema, node.required, required ? node.required.map((r) => (r === from ? to : r)) : node.required.filter((r) => r !== from)));
   return edits;
+}
+
+/** Edits letting an object schema carry a property under either name (the new one added alike, neither required). */
+function eitherProperty(ws: Workspace, schema: Place, from: string, to: string): Edit[] {
+  const node = ws.get(schema);
+  if (!isObject(node) || !isObject(node.properties) || !(from in node.properties) || to in node.properties) return [];
+  const edits: Edit[] = [{ file: schema.file, op: 'add', path: [...schema.path, 'properties', to], value: node.properties[from] }];
+  if (Array.isArray(node.required) && node.required.includes(from)) edits.push(requiredEdit(schema, node.required, node.required.filter((r) => r !== from)));
+  return edits;
+}
+
+/** The edit setting an object schema's `required` (removed when empty). */
+function requiredEdit(schema: Place, before: unknown[], after: unknown[]): Edit {
+  return after.length || !before.length ? { file: schema.file, op: 'replace', path: [...schema.path, 'required'], value: after } : { file: schema.file, op: 'remove', path: [...schema.path, 'required'] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,7 +527,9 @@ function timestampChange(ctx: Context, g: Group, items: readonly Item[]): Sugges
   const observed = [...reprs][0]!;
   const schema = REPRESENTATION_SCHEMA[observed];
   const edits: Edit[] = [{ file: ctx.spec.file, op: 'replace', path: ['x-wsconform', 'envelope', 'timestamps', String(index), 'format'], value: observed }];
-  for (const p of placesOf(ctx, g, ctx.enveloped(), g.field)) edits.push(...setType(ctx.ws, p, schema.type, schema.format ?? null));
+  // The envelope's messages follow the envelope; a message exempt from it changes where it was seen drifting.
+  const messages = [...new Set([...ctx.enveloped(), ...messagesOf(ctx, drifted)])];
+  for (const p of placesOf(ctx, g, messages, g.field)) edits.push(...setType(ctx.ws, p, schema.type, schema.format ?? null));
   return {
     kind: 'timestamp-format',
     field: dotted(g.field),
@@ -521,7 +565,8 @@ function typeChange(ctx: Context, g: Group, items: readonly Item[]): Suggestion 
   });
   if (!wrong.length) return undefined;
   const observed = typesOf(values);
-  const conforming = values.some((v) => accepts(documented, jsonType(v)));
+  // null never replaces a documented type: it widens it (a value that may be absent).
+  const conforming = values.some((v) => accepts(documented, jsonType(v))) || observed.every((t) => t === 'null' || accepts(documented, t));
   let next = conforming ? [...documented, ...observed.filter((t) => !accepts(documented, t))] : observed;
   if (next.includes('number')) next = next.filter((t) => t !== 'integer');
   const type = next.length === 1 ? next[0] : next;
@@ -677,9 +722,9 @@ function unknownMessageChanges(ctx: Context, items: Item[]): Suggestion[] {
   const keys = new Set<string>();
   for (const group of groups.values()) {
     const { direction, name } = group[0];
-    // The documented messages whose schema every instance fits exactly: valid under its name,
-    // with every field its schema declares and no other, all the way down, and at least one
-    // field of its own (not only a name and the envelope). A recording does not see every
+    // The documented messages whose schema every instance fits: valid under its name, with no
+    // field its schema does not declare, all the way down, and at least one field of its own
+    // (not only a name and the envelope). A recording does not see every
     // message, so a guess would drop a documented one.
     const packets = new Set(ctx.spec.ext.lifecycle ?? []);
     // Fields that tell a message apart: not its name, not the envelope every event carries.
@@ -695,21 +740,22 @@ function unknownMessageChanges(ctx: Context, items: Item[]): Suggestion[] {
       }),
     );
     const of = items.filter((i) => i.direction === direction).length;
-    // Only one documented message has that shape, and it was never seen: a rename. A shape that
-    // several messages share (or one that was seen) says nothing about which one it replaces.
-    if (fitting.length === 1 && !seen(fitting[0])) {
-      renamed.add(fitting[0]);
-      out.push(renameMessage(ctx, fitting[0], name!, group, of));
+    // A rename replaces a name: of the messages with that shape, the one never seen. Messages
+    // seen under their own names were not replaced; two unseen ones leave it open.
+    const absent = fitting.filter((m) => !seen(m));
+    if (absent.length === 1) {
+      renamed.add(absent[0]);
+      out.push(renameMessage(ctx, absent[0], name!, group, of));
     } else {
-      out.push(newMessage(ctx, direction, name!, group, of, keys, fitting.filter((m) => !seen(m))));
+      out.push(newMessage(ctx, direction, name!, group, of, keys, absent));
     }
   }
   return out;
 }
 
 /**
- * Whether a value has exactly the fields the schema declares (where it lists `properties`), all
- * the way down: false if not, else how many of its fields `counts` (the message's own fields, not
+ * Whether a value has only fields the schema declares (where it lists `properties`), all the
+ * way down: false if not, else how many of its fields `counts` (the message's own fields, not
  * its name or envelope).
  */
 function sameShape(schema: Json, value: unknown, root: Json, depth: number, counts: (path: readonly string[]) => boolean, path: string[] = []): number | false {
@@ -721,7 +767,7 @@ function sameShape(schema: Json, value: unknown, root: Json, depth: number, coun
   if (isObject(value) && isObject(schema.properties)) {
     const props = schema.properties;
     const keys = Object.keys(value);
-    if (keys.length !== Object.keys(props).length || !keys.every((k) => k in props)) return false;
+    if (!keys.every((k) => k in props)) return false;
     let n = 0;
     for (const k of keys) {
       const inner = isObject(props[k]) ? sameShape(props[k] as Json, value[k], root, depth + 1, counts, [...path, k]) : 0;
@@ -822,7 +868,7 @@ function newMessage(ctx: Context, direction: Direction, name: string, group: Ite
   const channelId = channelRef.startsWith('#/channels/') ? channelRef.slice('#/channels/'.length) : Object.keys((ctx.ws.get({ file, path: ['channels'] }) ?? {}) as Json)[0];
   if (channelId) edits.push({ file, op: 'add', path: ['channels', channelId, 'messages', key], value: { $ref: `#/components/messages/${key}` } });
   if (opId && channelId) edits.push({ file, op: 'add', path: ['operations', opId, 'messages', '-'], value: { $ref: `#/channels/${channelId}/messages/${key}` } });
-  const ambiguous = candidates.length > 1 ? ` (it fits ${candidates.map((c) => c.name).join(', ')}, none of them seen: a rename of one of them is possible)` : '';
+  const ambiguous = candidates.length > 1 ? ` (it has the shape of ${candidates.map((c) => c.name).join(', ')}, none of them seen: it may replace one of them)` : '';
   return {
     kind: 'new-message',
     message: name,

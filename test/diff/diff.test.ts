@@ -111,6 +111,7 @@ const CASES: [string, (d: Doc) => void, string, Party[]][] = [
   ['authentication added', (d) => (d['x-wsconform'].auth = { means: [{ in: 'query', name: 'token' }], withoutToken: 'refuse' }), 'auth-added', ['clients']],
   ['optional authentication added', (d) => (d['x-wsconform'].auth = { means: [{ in: 'query', name: 'token' }], withoutToken: 'either', optional: true }), 'auth-added', []],
   ['a subprotocol required', (d) => (d['x-wsconform'].subprotocol = { offer: ['feed.v1'], required: true }), 'subprotocol-added', ['servers']],
+  ['batching allowed', (d) => (d['x-wsconform'].batching = { events: 'array' }), 'batching-allowed', ['clients']],
   ['an unclassified rule changed', (d) => (d['x-wsconform'].broadcast = {}), 'extension-changed', ['clients', 'servers']],
 ];
 

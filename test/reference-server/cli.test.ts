@@ -71,7 +71,7 @@ describe('wsconform serve', () => {
     expect(all.code).toBe(0);
     expect(all.stdout.split('\n')[0]).toBe(`${'no-pong'.padEnd(22)}  the application ping is never answered with its pong`);
     expect(all.stdout.split('\n')[1]).toBe(`${' '.repeat(22)}  protocols: kiwi, aragora-control-plane; fails: ping-pong/app-ping`);
-    expect(all.stdout.match(/^\S+/gm)).toHaveLength(46);
+    expect(all.stdout.match(/^\S+/gm)).toHaveLength(49);
     const coda = await runCli(['serve', 'coda', '--list-faults']);
     expect(coda.stdout.match(/^\S+/gm)).toEqual(['ignore-ws-ping', 'no-keepalive', 'seq-regress', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event', 'missing-field', 'crash-on-invalid-json', 'crash-on-unknown', 'crash-on-non-object', 'crash-on-oversized', 'no-broadcast']);
   });

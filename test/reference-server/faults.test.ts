@@ -11,7 +11,7 @@ describe('the fault list', () => {
     expect(FAULTS.map((f) => f.name)).toEqual([
       'no-pong', 'pong-no-echo', 'pong-missing-fields', 'ignore-ws-ping', 'no-keepalive', 'slow-heartbeat', 'seq-regress', 'agent-seq-regress',
       'initial-out-of-order', 'initial-missing', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event',
-      'missing-field', 'accept-missing-token', 'accept-bad-token', 'ignore-query-token', 'allow-unauth-writes', 'allow-admin-ops', 'leak-monitoring', 'echo-token',
+      'missing-field', 'rename-event', 'rename-field', 'null-field', 'accept-missing-token', 'accept-bad-token', 'ignore-query-token', 'allow-unauth-writes', 'allow-admin-ops', 'leak-monitoring', 'echo-token',
       'accumulated-mismatch', 'full-response-mismatch', 'lifecycle-orphan-end', 'unsolicited-reply', 'no-reply', 'close-on-invalid-json',
       'crash-on-invalid-json', 'ignore-unknown', 'close-on-unknown', 'crash-on-unknown', 'crash-on-non-object', 'close-on-non-object', 'accept-oversized', 'crash-on-oversized', 'no-broadcast', 'no-opening-reply', 'operation-after-end', 'accept-no-subprotocol', 'wrong-close-codes', 'batch-unbatched', 'misanswer-probes', 'refuse-channel', 'reject-namespace',
     ]);
@@ -32,7 +32,7 @@ describe('the fault list', () => {
 
   it('refuses an unknown fault and a fault of another protocol with WSC_FAULT, listing the valid ones', async () => {
     const unknown = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['nope'] }).catch((e) => e as ReferenceServerError);
-    expect([unknown.code, unknown.message]).toEqual(['WSC_FAULT', 'unknown fault "nope"; valid faults for clown: ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, crash-on-invalid-json, crash-on-unknown, crash-on-non-object, crash-on-oversized, no-broadcast']);
+    expect([unknown.code, unknown.message]).toEqual(['WSC_FAULT', 'unknown fault "nope"; valid faults for clown: ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, rename-event, rename-field, null-field, crash-on-invalid-json, crash-on-unknown, crash-on-non-object, crash-on-oversized, no-broadcast']);
     const other = await startReferenceServer({ protocol: 'clown', port: 0, faults: ['no-pong'] }).catch((e) => e as ReferenceServerError);
     expect(other.message).toMatch(/^fault "no-pong" does not apply to clown \(it applies to kiwi, aragora-control-plane\); valid faults for clown: ignore-ws-ping, /);
   });
