@@ -47,7 +47,7 @@ describe('wsconform serve', () => {
   it('exits 2 naming the valid faults for an unknown fault or one of another protocol', async () => {
     const unknown = await runCli(['serve', 'kiwi', '--port', '0', '--fault', 'nope']);
     expect([unknown.code, unknown.stdout]).toEqual([2, '']);
-    expect(unknown.stderr).toBe('wsconform: unknown fault "nope"; valid faults for kiwi: no-pong, ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, unsolicited-reply, crash-on-invalid-json, crash-on-unknown, crash-on-non-object, crash-on-oversized [WSC_FAULT]\n');
+    expect(unknown.stderr).toBe('wsconform: unknown fault "nope"; valid faults for kiwi: no-pong, ignore-ws-ping, timestamp-iso, rename-name-field, batch-array, binary-frames, extra-event, missing-field, rename-event, rename-field, null-field, unsolicited-reply, crash-on-invalid-json, crash-on-unknown, crash-on-non-object, crash-on-oversized [WSC_FAULT]\n');
     const other = await runCli(['serve', 'kiwi', '--port', '0', '--fault', 'seq-regress']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/^wsconform: fault "seq-regress" does not apply to kiwi \(it applies to coda, aragora\); valid faults for kiwi: no-pong, /);
@@ -73,7 +73,7 @@ describe('wsconform serve', () => {
     expect(all.stdout.split('\n')[1]).toBe(`${' '.repeat(22)}  protocols: kiwi, aragora-control-plane; fails: ping-pong/app-ping`);
     expect(all.stdout.match(/^\S+/gm)).toHaveLength(49);
     const coda = await runCli(['serve', 'coda', '--list-faults']);
-    expect(coda.stdout.match(/^\S+/gm)).toEqual(['ignore-ws-ping', 'no-keepalive', 'seq-regress', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event', 'missing-field', 'crash-on-invalid-json', 'crash-on-unknown', 'crash-on-non-object', 'crash-on-oversized', 'no-broadcast']);
+    expect(coda.stdout.match(/^\S+/gm)).toEqual(['ignore-ws-ping', 'no-keepalive', 'seq-regress', 'timestamp-iso', 'rename-name-field', 'batch-array', 'binary-frames', 'extra-event', 'missing-field', 'rename-event', 'rename-field', 'null-field', 'crash-on-invalid-json', 'crash-on-unknown', 'crash-on-non-object', 'crash-on-oversized', 'no-broadcast']);
   });
 
   it('explains defaults, tokens and examples in --help', async () => {
